@@ -1,0 +1,237 @@
+//! The command line (clap derive). Every subcommand has a one-line summary for `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "apisec-tutor",
+    version,
+    about = "An interactive terminal tutorial: why API security is critical in FastAPI",
+    long_about = "An interactive terminal tutorial: why API security is critical in FastAPI.\n\n\
+        Run with no subcommand to open the tutorial. Content is compiled in; --content DIR \
+        reads DIR/lessons and DIR/quizzes instead.\n\n\
+        Environment: APISEC_TUTOR_DATA_DIR (where progress is kept), APISEC_TUTOR_JWT_SECRET \
+        (the demo API's signing secret; random per run when unset), NO_COLOR (monochrome)."
+)]
+pub struct Cli {
+    /// Read lessons and quizzes from DIR (DIR/lessons, DIR/quizzes); repeatable.
+    #[arg(long = "content", value_name = "DIR", global = true)]
+    pub content: Vec<PathBuf>,
+
+    /// Print plain text to stdout instead of drawing the interface (screen readers, pipes).
+    #[arg(long, global = true)]
+    pub plain: bool,
+
+    /// Colour theme of the interface.
+    #[arg(long, value_enum, default_value_t = ThemeName::Default, global = true)]
+    pub theme: ThemeName,
+
+    /// With --plain and no subcommand: print only this section (e.g. build_up, pitfalls).
+    #[arg(long, value_name = "KIND")]
+    pub section: Option<String>,
+
+    /// With --plain and no subcommand: the lesson to print (default: the first).
+    #[arg(long, value_name = "ID")]
+    pub lesson: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeName {
+    Default,
+    HighContrast,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate lessons and quizzes; report every problem as PATH:LINE:COL.
+    Check(CheckArgs),
+    /// Print the table of contents of the content (text, or --json).
+    Outline(OutlineArgs),
+    /// Print the JSON Schema of lesson and quiz files (for editors).
+    Schema(SchemaArgs),
+    /// Write a commented starter lesson or quiz that passes `check`.
+    New(NewArgs),
+    /// Run the demo API in the foreground (for curl, httpie or a browser).
+    Serve(ServeArgs),
+    /// Open the live lab (or, with --plain, send requests and print the execution table).
+    Lab(LabArgs),
+    /// Take a quiz: practice by difficulty or tag, or review what is due.
+    Quiz(QuizArgs),
+    /// Show, reset or export saved progress.
+    Progress(ProgressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Content directories to check (default: the embedded content).
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutlineArgs {
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Only the schema of one file kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<NewKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    Lesson,
+    Quiz,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[arg(value_enum)]
+    pub kind: NewKind,
+    /// The id of the new lesson or quiz (lower-case words joined by `-`).
+    pub name: String,
+    /// The content directory to write into.
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Options of the demo API shared by `serve` and `lab`.
+#[derive(Debug, Clone, Args)]
+pub struct ApiArgs {
+    /// The FastAPI release to imitate (0.115.14 to 0.165.0).
+    #[arg(long = "fastapi-version", value_name = "V", default_value = "0.165.0")]
+    pub fastapi_version: String,
+    /// CORS configuration: off, the seed pitfall's wildcard, or the trusted origin.
+    #[arg(long, value_enum, default_value_t = CorsMode::Off)]
+    pub cors: CorsMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorsMode {
+    Off,
+    Wildcard,
+    Trusted,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 or absent: an ephemeral port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Print every trace event as a JSON line.
+    #[arg(long)]
+    pub trace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LabArgs {
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// With --plain: send the seed's three requests (good, bad, no token) and print the table.
+    #[arg(long)]
+    pub replay_seed: bool,
+    /// With --plain: send one named scenario from the content; without --plain: open it ready.
+    #[arg(long, value_name = "ID")]
+    pub scenario: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct QuizArgs {
+    /// The quiz to take (default: the practice quiz).
+    #[arg(long = "quiz", value_name = "ID")]
+    pub quiz: Option<String>,
+    #[arg(long, value_enum)]
+    pub difficulty: Option<DifficultyArg>,
+    /// Only questions with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only the questions due for review today (Leitner boxes).
+    #[arg(long)]
+    pub review: bool,
+    /// Shuffle the question order (choices are always shuffled in the interface).
+    #[arg(long)]
+    pub shuffle: bool,
+    /// Seed for every shuffle, for repeatable runs.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DifficultyArg {
+    Easy,
+    Medium,
+    Hard,
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    #[command(subcommand)]
+    pub action: Option<ProgressAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgressAction {
+    /// Delete saved progress (asks first unless --yes).
+    Reset(ResetArgs),
+    /// Export quiz attempts for a gradebook.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    #[arg(long, value_name = "ID", conflicts_with_all = ["lesson", "all"])]
+    pub quiz: Option<String>,
+    #[arg(long, value_name = "ID", conflicts_with_all = ["quiz", "all"])]
+    pub lesson: Option<String>,
+    #[arg(long)]
+    pub all: bool,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+    /// Write to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_has_a_summary() {
+        let cmd = Cli::command();
+        for sub in cmd.get_subcommands() {
+            assert!(sub.get_about().is_some(), "{} has no summary", sub.get_name());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! One file per subcommand; `dispatch` picks it. Commands load content through [`sources`].
+
+pub mod check;
+pub mod lab;
+pub mod new;
+pub mod outline;
+pub mod progress;
+pub mod quiz;
+pub mod schema;
+pub mod serve;
+pub mod tutorial;
+
+use std::process::ExitCode;
+
+use crate::Error;
+use crate::cli::{Cli, Command};
+use crate::content::{self, Catalog, Source};
+
+pub fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
+    match &cli.command {
+        None => tutorial::run(&cli),
+        Some(Command::Check(args)) => check::run(&cli, args),
+        Some(Command::Outline(args)) => outline::run(&cli, args),
+        Some(Command::Schema(args)) => schema::run(args),
+        Some(Command::New(args)) => new::run(args),
+        Some(Command::Serve(args)) => serve::run(args),
+        Some(Command::Lab(args)) => lab::run(&cli, args),
+        Some(Command::Quiz(args)) => quiz::run(&cli, args),
+        Some(Command::Progress(args)) => progress::run(&cli, args),
+    }
+}
+
+/// The sources named by `--content`, or the embedded content when none is given.
+#[must_use]
+pub fn sources(cli: &Cli) -> Vec<Source> {
+    if cli.content.is_empty() {
+        vec![Source::Embedded]
+    } else {
+        cli.content.iter().cloned().map(Source::Dir).collect()
+    }
+}
+
+/// Loads the content the command line names.
+pub fn catalog(cli: &Cli) -> Result<Catalog, Error> {
+    Ok(content::load(&sources(cli))?)
+}
