@@ -110,8 +110,9 @@ fn python_blocks_compile() {
         let out = Command::new("python3")
             .args(["-c", &format!("import {module}")])
             .current_dir(dir.path())
-            // The secret-key samples refuse to start without one, as they should.
+            // The samples read their secrets from the environment and refuse to start without them.
             .env("SECRET_KEY", "x".repeat(64))
+            .env("API_KEY", "demo-api-key")
             .output()
             .unwrap();
         if !out.status.success() {
