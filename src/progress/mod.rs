@@ -2,6 +2,7 @@
 //! running instances cannot lose each other's work. See docs/PROGRESS.md for the file format.
 
 pub mod day;
+pub mod export;
 pub mod model;
 pub mod store;
 
