@@ -15,7 +15,7 @@ pub fn run(cli: &Cli, args: &QuizArgs) -> Result<ExitCode, Error> {
         let why = if io::stdout().is_terminal() {
             "the quiz screen of the interface is not built yet"
         } else {
-            "the quiz screen needs a terminal, and stdout is not one"
+            "stdout is not a terminal, so the quiz screen cannot be drawn"
         };
         return Err(Error::Usage(format!("{why}; run `apisec-tutor quiz --plain` for the line-based quiz")));
     }

@@ -82,7 +82,7 @@ impl Store {
             }
         };
         if store.blocked.is_none()
-            && let Err(e) = fs::create_dir_all(dir).and_then(|()| open_lock(dir).map(drop))
+            && let Err(e) = check_writable(dir)
         {
             notices.push(format!(
                 "progress cannot be saved in {}: {e}; the tutorial still runs (set APISEC_TUTOR_DATA_DIR to use another directory)",
@@ -220,6 +220,19 @@ fn parse(bytes: &[u8]) -> Result<Progress, Unreadable> {
         serde_json::from_value(value).map_err(|e| Unreadable::Corrupt(e.to_string()))?;
     progress.after_load();
     Ok(progress)
+}
+
+/// Checks early that a save can work, without creating anything a read-only command would not
+/// need: an existing directory must take the lock file; a missing one must have an existing
+/// directory above it (whether that one is writable is only learnt when saving).
+fn check_writable(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return open_lock(dir).map(drop);
+    }
+    match dir.ancestors().skip(1).find(|a| a.exists()) {
+        Some(a) if !a.is_dir() => Err(io::Error::other(format!("{} is not a directory", a.display()))),
+        _ => Ok(()),
+    }
 }
 
 fn open_lock(dir: &Path) -> io::Result<File> {
