@@ -279,3 +279,62 @@ fn an_unusable_data_dir_is_a_notice_not_a_failure() {
     assert!(err.contains("cannot be saved") && err.contains("still runs"), "{err}");
     assert!(text(&out.stdout).ends_with("score: 1/1\n"));
 }
+
+/// Runs `progress reset --all` on a pseudo-terminal, answers the question with `answer`, and
+/// returns everything the terminal showed.
+#[cfg(unix)]
+fn reset_on_a_terminal(data: &Path, answer: &str) -> String {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let pair =
+        native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_apisec-tutor"));
+    cmd.arg("--content");
+    cmd.arg(fixtures());
+    cmd.args(["progress", "reset", "--all"]);
+    cmd.env("APISEC_TUTOR_DATA_DIR", data);
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let mut writer = pair.master.take_writer().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1024];
+        while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    // The timeout only guards against a hang; no result depends on timing.
+    let mut screen = String::new();
+    let wait_for = |want: &str, screen: &mut String| {
+        while !screen.contains(want) {
+            let chunk = rx
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("no {want:?} in {screen:?}"));
+            screen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    wait_for("[y/N]", &mut screen);
+    writer.write_all(answer.as_bytes()).unwrap();
+    writer.flush().unwrap();
+    wait_for(if answer.starts_with('y') { "removed" } else { "Nothing was deleted." }, &mut screen);
+    assert!(child.wait().unwrap().success(), "{screen}");
+    screen
+}
+
+#[cfg(unix)]
+#[test]
+fn reset_asks_on_a_terminal_and_deletes_only_on_yes() {
+    let data = seeded();
+    let screen = reset_on_a_terminal(data.path(), "n\r");
+    assert!(screen.contains("Delete all saved progress? This cannot be undone. [y/N]"), "{screen}");
+    assert_eq!(saved(data.path()).attempts().len(), 3);
+
+    let screen = reset_on_a_terminal(data.path(), "y\r");
+    assert!(screen.contains("3 quiz attempt(s) removed"), "{screen}");
+    assert!(saved(data.path()).attempts().is_empty());
+}
