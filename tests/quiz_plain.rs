@@ -146,11 +146,11 @@ fn filters_pick_questions_and_report_empty_selections() {
     assert!(text.starts_with("Fixture visual: 1 question\n") && text.ends_with("score: 1/1\n"), "{text}");
 
     let out = run(data.path(), &["quiz", "--plain", "--tag", "nope"], "");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--tag nope") && err.contains("authz"), "{err}");
     let out = run(data.path(), &["quiz", "--plain", "--quiz", "nope"], "");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("fixture-visual"));
 }
 

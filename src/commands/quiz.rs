@@ -30,7 +30,9 @@ pub fn run(cli: &Cli, args: &QuizArgs) -> Result<ExitCode, Error> {
         shuffle: args.shuffle,
         seed,
     };
-    let picked = quiz::select(&catalog, &selection, &progress, Day::today())?;
+    // An unknown quiz or filters that match nothing are wrong arguments: usage errors (exit 2).
+    let picked = quiz::select(&catalog, &selection, &progress, Day::today())
+        .map_err(|e| Error::Usage(e.to_string()))?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if picked.is_empty() {
