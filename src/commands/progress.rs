@@ -162,7 +162,11 @@ fn summary(progress: &Progress, catalog: Option<&Catalog>, today: Day, path: &st
             out,
             "    sections read: {} of {}{}",
             read.len(),
-            SectionKind::ALL.len(),
+            // A section with nothing in it (no pitfalls, say) is not shown, so not counted.
+            lesson.map_or(SectionKind::ALL.len(), |l| SectionKind::ALL
+                .iter()
+                .filter(|k| l.items(**k) > 0)
+                .count()),
             if read.is_empty() { String::new() } else { format!(" ({})", read.join(", ")) }
         );
         let predictions = record.map_or(0, |r| r.predictions.len());

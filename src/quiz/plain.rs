@@ -66,6 +66,7 @@ pub fn run(
         writeln!(out, "{}", md_to_plain(&question.stem))?;
         if let Some(code) = &question.code {
             writeln!(out)?;
+            writeln!(out, "Code ({}):", code.language)?;
             for line in code.source.trim_end().lines() {
                 writeln!(out, "    {line}")?;
             }
@@ -293,6 +294,7 @@ mod tests {
             "The practice quiz: 4 questions",
             "Question 1 of 4 (easy; tags: cors)",
             "What does p1 return?",
+            "Code (python):",
             "    return 1",
             "A) choice a of p1",
             "Answer a-d or 1-4, h for a hint, q to stop:",
