@@ -57,6 +57,9 @@ impl Store {
     /// (`progress.json.corrupt-<UTC time>`) and reported; an unusable directory is reported and
     /// gives a store whose `save` returns an error. The notices are for the learner, one line each.
     pub fn open(dir: &Path) -> (Store, Progress, Vec<String>) {
+        // Programs open their progress early, usually before starting threads: the one moment the
+        // local UTC offset can be read (see `day::local_offset_secs`), so fix it now.
+        let _ = super::day::local_offset_secs();
         let mut store = Store { dir: dir.to_path_buf(), blocked: None, notices: Vec::new() };
         let mut notices = Vec::new();
         let progress = match store.read_current() {
