@@ -42,6 +42,16 @@ impl RunningLab {
     }
 }
 
+/// A small multi-threaded runtime for the commands that run the demo API (2 workers: it serves
+/// one learner, not the internet).
+pub fn runtime() -> Result<tokio::runtime::Runtime, LabError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(LabError::Runtime)
+}
+
 /// Binds 127.0.0.1:`cfg.port` (0: any free port) and serves [`router`] until cancelled.
 pub async fn start(mut cfg: LabConfig) -> Result<RunningLab, LabError> {
     super::tokens::install_provider();

@@ -81,9 +81,7 @@ pub fn row_from_trace(step: u32, events: &[TraceEvent]) -> Option<ExecRow> {
     };
     let check = match failure {
         Some(f) => f.vars.get("check").cloned().unwrap_or_else(|| match f.by {
-            Actor::SecurityClass if token == "None" => {
-                format!("No token provided ({}: {})", f.check, f.message)
-            }
+            Actor::SecurityClass if token == "None" => format!("No token provided ({})", f.check),
             _ => format!("{}: {}", f.check, f.message),
         }),
         None => events

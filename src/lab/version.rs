@@ -80,6 +80,31 @@ impl FastApiVersion {
         Ok(version)
     }
 
+    /// Whether this version is in a content range such as `">=0.122.0"`, `"<0.122.0"` or
+    /// `">=0.115.14,<0.128.1"` (comparators `>=`, `>`, `<=`, `<`, `==`, comma-separated, all must
+    /// hold). `None` when the range cannot be read.
+    #[must_use]
+    pub fn satisfies(self, range: &str) -> Option<bool> {
+        let mut all = true;
+        for part in range.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (op, rest) =
+                ["<=", ">=", "==", "<", ">"].iter().find_map(|op| part.strip_prefix(op).map(|r| (*op, r)))?;
+            let mut nums = rest.trim().split('.').map(|n| n.parse::<u32>().ok());
+            let other = Self::new(nums.next()??, nums.next()??, nums.next()??);
+            if nums.next().is_some() {
+                return None;
+            }
+            all &= match op {
+                "<=" => self <= other,
+                ">=" => self >= other,
+                "==" => self == other,
+                "<" => self < other,
+                _ => self > other,
+            };
+        }
+        Some(all)
+    }
+
     /// From 0.122.0, missing credentials answer 401 + `WWW-Authenticate` instead of 403.
     #[must_use]
     pub fn auth_errors_are_401(self) -> bool {
@@ -187,6 +212,17 @@ mod tests {
         assert_eq!(v("0.132.9").starlette(), StarletteCors::PrivateNetwork);
         assert_eq!(v("0.133.0").starlette(), StarletteCors::Modern);
         assert_eq!(v("0.165.0").starlette(), StarletteCors::Modern);
+    }
+
+    #[test]
+    fn content_ranges_are_understood() {
+        let v = FastApiVersion::new(0, 121, 3);
+        assert_eq!(v.satisfies("<0.122.0"), Some(true));
+        assert_eq!(v.satisfies(">=0.122.0"), Some(false));
+        assert_eq!(v.satisfies(">=0.115.14, <0.128.1"), Some(true));
+        assert_eq!(v.satisfies("==0.121.3"), Some(true));
+        assert_eq!(v.satisfies("~0.121"), None);
+        assert_eq!(v.satisfies(">=0.1"), None);
     }
 
     #[test]
