@@ -75,6 +75,7 @@ pub fn run_plain(cfg: LabConfig, title: &str, requests: &[LabRequest], seed: boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::{Expectation, TraceStage};
     use crate::lab::tokens::Secret;
 
     #[test]
@@ -105,6 +106,67 @@ mod tests {
         assert!(text.contains("token        | None  | securetoken"), "{text}");
         assert!(text.contains("the handler never runs: OAuth2PasswordBearer"), "{text}");
         assert!(text.contains("WWW-Authenticate: Bearer"), "{text}");
+    }
+
+    fn request(id: &str, path: &str, credential: Option<&str>, expect: Vec<Expectation>) -> LabRequest {
+        LabRequest {
+            id: id.into(),
+            label: id.into(),
+            method: "GET".into(),
+            path: path.into(),
+            headers: Vec::new(),
+            form: None,
+            credential: credential.map(str::to_owned),
+            expect,
+        }
+    }
+
+    fn expect(range: Option<&str>, status: u16, detail: &str, www: &str) -> Expectation {
+        Expectation {
+            fastapi: range.map(str::to_owned),
+            status,
+            detail: Some(detail.to_owned()),
+            www_authenticate: Some(www.to_owned()),
+            stopped_at: Some(TraceStage::Authenticate),
+        }
+    }
+
+    #[test]
+    fn a_scenario_runs_with_presets_and_is_checked_against_its_expectations_per_version() {
+        let scenario = vec![
+            request(
+                "expired",
+                "/users/me",
+                Some("expired-jwt"),
+                vec![expect(None, 401, "Could not validate credentials", "Bearer")],
+            ),
+            request(
+                "missing-key",
+                "/data",
+                None,
+                vec![
+                    expect(Some(">=0.122.0"), 401, "Not authenticated", "APIKey"),
+                    expect(Some("<0.122.0"), 403, "Not authenticated", ""),
+                ],
+            ),
+            request("fresh", "/users/me", Some("fresh-jwt"), vec![]),
+        ];
+        for version in ["0.121.3", "0.165.0"] {
+            let cfg = LabConfig::new(FastApiVersion::parse(version).unwrap(), CorsMode::Off)
+                .with_secret(Secret::new("k"));
+            let text = run_plain(cfg, "scenario", &scenario, false).unwrap();
+            assert!(!text.contains("differs"), "{version}: {text}");
+            assert!(!text.contains("Where real FastAPI differs from the seed"), "{text}");
+            let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("step ")).collect();
+            assert!(rows[0].contains("401 Could not validate credentials"), "{text}");
+            assert!(rows[2].contains("response: 200 {\"username\":\"johndoe\""), "{text}");
+            assert!(text.contains("claims.sub"), "the tracker shows the JWT claims: {text}");
+        }
+        let wrong =
+            vec![request("missing-key", "/data", None, vec![expect(None, 403, "Not authenticated", "")])];
+        let cfg = LabConfig::new(FastApiVersion::NEWEST, CorsMode::Off).with_secret(Secret::new("k"));
+        let text = run_plain(cfg, "scenario", &wrong, false).unwrap();
+        assert!(text.contains("differs from the content: status 401 (content says 403)"), "{text}");
     }
 
     #[test]

@@ -176,10 +176,21 @@ pub fn simple(mode: CorsMode, starlette: StarletteCors, req: &Req, resp: &mut Re
     } else if starlette == StarletteCors::Modern {
         resp.add_vary("Origin");
     }
+    // A missing Access-Control-Allow-Origin stops a browser page from reading the answer, not
+    // the server from sending it: recorded as a fact, not as the request being stopped.
+    let message = match resp.header("access-control-allow-origin") {
+        Some(_) => "CORS headers added: a browser page from this origin may read the answer",
+        None => {
+            "no Access-Control-Allow-Origin: a browser page from this origin cannot read the answer (the server still sent it)"
+        }
+    };
     let acao = resp.header("access-control-allow-origin").unwrap_or("(absent)").to_owned();
-    let outcome = if acao == "(absent)" { Outcome::Fail } else { Outcome::Info };
-    // A missing Access-Control-Allow-Origin stops a browser from reading the answer, not the
-    // server from sending it: the trace records it without marking the request as stopped.
-    let outcome = if outcome == Outcome::Fail { Outcome::Info } else { outcome };
-    t.emit(TraceStage::Respond, "CORSMiddleware", outcome, Actor::Framework, if acao == "(absent)" { "no Access-Control-Allow-Origin: a browser page from this origin cannot read the answer (the server still sent it)" } else { "CORS headers added: a browser page from this origin may read the answer" }, &[("origin", origin), ("access-control-allow-origin", &acao)]);
+    t.emit(
+        TraceStage::Respond,
+        "CORSMiddleware",
+        Outcome::Info,
+        Actor::Framework,
+        message,
+        &[("origin", origin), ("access-control-allow-origin", &acao)],
+    );
 }

@@ -52,9 +52,15 @@ fn to_req(parts: &axum::http::request::Parts) -> Req {
         .iter()
         .map(|(name, value)| (name.as_str().to_ascii_lowercase(), latin1(trim_ows(value.as_bytes()))))
         .collect();
+    // uvicorn takes the whole request target before `?` as the path, so an absolute-form target
+    // (`GET http://host/items/`) routes as the path `http://host/items/` (a 404), not `/items/`.
+    let raw_path = match (parts.uri.scheme_str(), parts.uri.authority()) {
+        (Some(scheme), Some(authority)) => format!("{scheme}://{authority}{}", parts.uri.path()),
+        _ => parts.uri.path().to_owned(),
+    };
     Req {
         method: parts.method.as_str().to_owned(),
-        path: unquote(parts.uri.path()),
+        path: unquote(&raw_path),
         query: parts.uri.query().unwrap_or("").to_owned(),
         headers,
     }
@@ -185,4 +191,247 @@ fn to_response(resp: Resp, head: bool) -> Response<Body> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::config::CorsMode;
+    use crate::lab::tokens::Secret;
+    use crate::lab::version::FastApiVersion;
+    use http_body_util::BodyExt;
+    use proptest::prelude::*;
+    use tower::ServiceExt;
+
+    const VERSIONS: [&str; 7] =
+        ["0.115.14", "0.121.3", "0.122.0", "0.123.2", "0.128.1", "0.128.3", "0.165.0"];
+
+    /// Bytes a real HTTP header value can hold (what h11 and hyper let through).
+    fn header_bytes() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(prop_oneof![Just(b'\t'), 0x20u8..0x7f, 0x80u8..=0xff], 0..40)
+    }
+
+    fn jwt_like() -> impl Strategy<Value = String> {
+        let seg = "[A-Za-z0-9_=-]{0,24}";
+        (seg, seg, seg, prop_oneof![Just("."), Just(".."), Just("")])
+            .prop_map(|(a, b, c, extra)| format!("{a}.{b}.{c}{extra}"))
+    }
+
+    fn authorization() -> impl Strategy<Value = Option<Vec<u8>>> {
+        let scheme = prop_oneof![
+            Just("Bearer".to_owned()),
+            Just("bearer".to_owned()),
+            Just("BASIC".to_owned()),
+            Just("Basic".to_owned()),
+            Just("Token".to_owned()),
+            Just(String::new()),
+            "[ -~]{0,8}",
+        ];
+        proptest::option::of(prop_oneof![
+            header_bytes(),
+            (scheme.clone(), jwt_like()).prop_map(|(s, t)| format!("{s} {t}").into_bytes()),
+            (scheme, header_bytes()).prop_map(|(s, mut b)| {
+                let mut v = format!("{s} ").into_bytes();
+                v.append(&mut b);
+                v
+            }),
+        ])
+    }
+
+    fn target() -> impl Strategy<Value = String> {
+        let path = prop_oneof![
+            Just("/items/"),
+            Just("/items"),
+            Just("/data"),
+            Just("/secure"),
+            Just("/token"),
+            Just("/token/"),
+            Just("/users/me"),
+            Just("/users/me/items"),
+            Just("/admin"),
+            Just("/apikey-query"),
+            Just("/apikey-cookie"),
+            Just("/http-bearer"),
+            Just("/http-basic"),
+            Just("/http-basic-realm"),
+            Just("/oauth2-optional"),
+            Just("/%69tems/"),
+            Just("/items%2F"),
+            Just("/x%ZZ"),
+            Just("/"),
+            Just("//items/"),
+        ];
+        (path, proptest::option::of("[A-Za-z0-9=&%_.~+-]{0,20}")).prop_map(|(p, q)| match q {
+            Some(q) => format!("{p}?{q}"),
+            None => p.to_owned(),
+        })
+    }
+
+    #[derive(Debug, Clone)]
+    struct Input {
+        version: usize,
+        cors: CorsMode,
+        method: &'static str,
+        target: String,
+        authorization: Option<Vec<u8>>,
+        other: Vec<(&'static str, Vec<u8>)>,
+        body: Vec<u8>,
+    }
+
+    fn input() -> impl Strategy<Value = Input> {
+        let other_header = (
+            prop_oneof![
+                Just("x-api-key"),
+                Just("cookie"),
+                Just("origin"),
+                Just("content-type"),
+                Just("access-control-request-method"),
+                Just("access-control-request-headers"),
+                Just("host"),
+            ],
+            prop_oneof![
+                header_bytes(),
+                Just(b"application/x-www-form-urlencoded".to_vec()),
+                Just(b"multipart/form-data; boundary=b".to_vec())
+            ],
+        );
+        (
+            0..VERSIONS.len(),
+            prop_oneof![Just(CorsMode::Off), Just(CorsMode::Wildcard), Just(CorsMode::Trusted)],
+            prop_oneof![
+                Just("GET"),
+                Just("POST"),
+                Just("HEAD"),
+                Just("OPTIONS"),
+                Just("DELETE"),
+                Just("get")
+            ],
+            target(),
+            authorization(),
+            proptest::collection::vec(other_header, 0..4),
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..64),
+                "[a-z_]{0,9}=[ -~]{0,12}(&[a-z_]{0,9}=[ -~]{0,12}){0,4}".prop_map(String::into_bytes)
+            ],
+        )
+            .prop_map(|(version, cors, method, target, authorization, other, body)| Input {
+                version,
+                cors,
+                method,
+                target,
+                authorization,
+                other,
+                body,
+            })
+    }
+
+    async fn send(input: &Input) -> (u16, Vec<(String, String)>, Vec<u8>) {
+        let cfg = LabConfig::new(FastApiVersion::parse(VERSIONS[input.version]).unwrap(), input.cors)
+            .with_secret(Secret::new("prop"));
+        let mut builder = Request::builder().method(input.method).uri(input.target.as_str());
+        if let Some(auth) = &input.authorization {
+            builder = builder.header("authorization", HeaderValue::from_bytes(auth).unwrap());
+        }
+        for (name, value) in &input.other {
+            builder = builder.header(*name, HeaderValue::from_bytes(value).unwrap());
+        }
+        let response =
+            router(cfg).oneshot(builder.body(Body::from(input.body.clone())).unwrap()).await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, headers, body)
+    }
+
+    async fn call(cfg: LabConfig, request: Request<Body>) -> (u16, Vec<u8>) {
+        let response = router(cfg).oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+    }
+
+    #[tokio::test]
+    async fn every_stage_is_traced_under_the_clients_request_id() {
+        let (sink, mut rx) = crate::lab::trace::channel(64);
+        let cfg = LabConfig::default().with_trace(sink);
+        let request = Request::get("/items/")
+            .header(REQUEST_ID_HEADER, "abc")
+            .header("authorization", "Bearer badtoken");
+        let (status, _) = call(cfg, request.body(Body::empty()).unwrap()).await;
+        assert_eq!(status, 401);
+        let events: Vec<_> = std::iter::from_fn(|| rx.try_recv()).collect();
+        assert!(events.iter().all(|e| e.req_id == "abc"));
+        let stages: Vec<TraceStage> = events.iter().map(|e| e.stage).collect();
+        assert_eq!(
+            stages,
+            [
+                TraceStage::Receive,
+                TraceStage::Receive,
+                TraceStage::Authenticate,
+                TraceStage::Authenticate,
+                TraceStage::Respond
+            ]
+        );
+        let row = crate::lab::table::row_from_trace(1, &events).unwrap();
+        assert_eq!((row.token.as_str(), row.stopped_by), ("badtoken", Actor::App));
+    }
+
+    #[tokio::test]
+    async fn oversized_bodies_and_headers_get_a_4xx() {
+        let big = "a".repeat(MAX_BODY_BYTES + 1);
+        let request = Request::post("/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(big))
+            .unwrap();
+        assert_eq!(call(LabConfig::default(), request).await.0, 413);
+        let request = Request::get("/items/")
+            .header("x-big", "b".repeat(MAX_HEADER_BYTES))
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(call(LabConfig::default(), request).await.0, 431);
+    }
+
+    #[tokio::test]
+    async fn an_absolute_form_target_routes_as_uvicorn_does() {
+        let request = Request::get("http://127.0.0.1:8000/items/")
+            .header("authorization", "Bearer securetoken")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(call(LabConfig::default(), request).await, (404, br#"{"detail":"Not Found"}"#.to_vec()));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Whatever arrives, the answer is one FastAPI could give: a known 2xx/3xx/4xx status, never
+        /// a 500; a JSON body that parses (with `detail` on errors); an exact `content-length`.
+        #[test]
+        fn any_request_gets_a_fastapi_shaped_answer(input in input()) {
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let (status, headers, body) = rt.block_on(send(&input));
+            prop_assert!([200, 307, 400, 401, 403, 404, 405, 413, 422, 431].contains(&status), "status {status}");
+            let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+            let length: usize = header("content-length").expect("content-length").parse().unwrap();
+            if input.method == "HEAD" {
+                prop_assert!(body.is_empty());
+            } else {
+                prop_assert_eq!(length, body.len());
+            }
+            if header("content-type").as_deref() == Some("application/json") && input.method != "HEAD" {
+                let json: serde_json::Value = serde_json::from_slice(&body).expect("JSON body");
+                if status != 200 {
+                    prop_assert!(json.get("detail").is_some(), "{json}");
+                }
+            }
+            if header("www-authenticate").is_some() {
+                prop_assert_eq!(status, 401);
+            }
+            if status == 307 {
+                prop_assert!(header("location").is_some());
+            }
+        }
+    }
 }
