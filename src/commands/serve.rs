@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::Error;
 use crate::cli::ServeArgs;
 use crate::lab::server::{self, RunningLab};
+use crate::lab::trace::RESPONSE_CHECK;
 use crate::lab::{FastApiVersion, LabConfig, TraceEvent, TraceStage};
 
 /// Longer than the server's own grace period, so a stuck connection cannot keep us alive.
@@ -57,7 +58,7 @@ fn print_event(out: &mut impl Write, event: &TraceEvent, trace: bool) -> std::io
         let json = serde_json::to_string(event).map_err(std::io::Error::other)?;
         writeln!(out, "{json}")?;
     }
-    if event.stage == TraceStage::Respond && event.check == "response" {
+    if event.stage == TraceStage::Respond && event.check == RESPONSE_CHECK {
         writeln!(out, "{}", log_line(event))?;
     }
     out.flush()
@@ -67,10 +68,10 @@ fn print_event(out: &mut impl Write, event: &TraceEvent, trace: bool) -> std::io
 fn log_line(event: &TraceEvent) -> String {
     let var = |k: &str| event.vars.get(k).map_or("", String::as_str);
     let latency_ms = var("latency_us").parse::<f64>().unwrap_or(0.0) / 1000.0;
-    let stopped = if var("handler") == "ran" {
+    let stopped = if var("handler") == "returned" {
         "answered by the handler".to_owned()
     } else {
-        format!("stopped at {} by {}", var("stopped_at"), var("stopped_by"))
+        format!("stopped at {} by {} ({})", var("stopped_at"), var("stopped_by"), var("stopped_check"))
     };
     format!("{} {} {} {stopped} {latency_ms:.2} ms", var("method"), var("target"), var("status"))
 }
@@ -111,20 +112,24 @@ mod tests {
             ("status", "401"),
             ("stopped_at", "authenticate"),
             ("stopped_by", "security class"),
-            ("handler", "not reached or refused"),
+            ("stopped_check", "OAuth2PasswordBearer"),
+            ("handler", "did not return"),
             ("latency_us", "250"),
         ];
         let event = TraceEvent {
             req_id: "r".into(),
             seq: 3,
             stage: TraceStage::Respond,
-            check: "response".into(),
+            check: RESPONSE_CHECK.into(),
             outcome: Outcome::Info,
             by: Actor::SecurityClass,
             message: String::new(),
             vars: vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
         };
-        assert_eq!(log_line(&event), "GET /items/ 401 stopped at authenticate by security class 0.25 ms");
+        assert_eq!(
+            log_line(&event),
+            "GET /items/ 401 stopped at authenticate by security class (OAuth2PasswordBearer) 0.25 ms"
+        );
         let mut out = Vec::new();
         print_event(&mut out, &event, true).unwrap();
         let text = String::from_utf8(out).unwrap();

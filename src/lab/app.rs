@@ -11,7 +11,7 @@ use super::json::J;
 use super::pyish::{latin1, py_split_ws, quote, unquote_plus};
 use super::security;
 use super::tokens::{self, Claims};
-use super::trace::{Actor, Outcome, TraceStage, Tracer};
+use super::trace::{Actor, HANDLER_CHECK, Outcome, TraceStage, Tracer};
 
 /// A request as the ASGI app sees it: header names lower-case, values decoded as latin-1 and
 /// stripped of surrounding spaces and tabs (as h11 does), the path percent-decoded.
@@ -244,7 +244,7 @@ fn handler(t: &mut Tracer, body: J) -> Resp {
     let rendered = body.render();
     t.emit(
         TraceStage::Process,
-        "handler",
+        HANDLER_CHECK,
         Outcome::Pass,
         Actor::App,
         "the handler ran and returned data",

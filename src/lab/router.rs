@@ -16,7 +16,7 @@ use super::config::LabConfig;
 use super::cors;
 use super::fastapi::{HttpException, Resp};
 use super::pyish::{latin1, trim_ows, unquote};
-use super::trace::{Actor, Outcome, REQUEST_ID_HEADER, TraceStage, Tracer};
+use super::trace::{Actor, Outcome, REQUEST_ID_HEADER, RESPONSE_CHECK, TraceStage, Tracer};
 
 /// The largest body `POST /token` reads (a login form is a few dozen bytes).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -139,18 +139,15 @@ fn respond_event(t: &mut Tracer, req: &Req, target: &str, resp: &Resp, started: 
     let status = resp.status.to_string();
     let detail = resp.detail().unwrap_or_default();
     let www = resp.header("www-authenticate").unwrap_or("").to_owned();
-    let (stage, by) = match t.stopped() {
-        Some((stage, by, _)) => (*stage, *by),
-        None => (TraceStage::Respond, Actor::App),
-    };
+    let (stage, by, check) = t.answered_by();
     let stopped_at =
         serde_json::to_value(stage).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let handler = if t.stopped().is_none() { "ran" } else { "not reached or refused" };
+    let handler = if t.handler_returned() { "returned" } else { "did not return" };
     let latency = started.elapsed().as_micros().to_string();
     let body = String::from_utf8_lossy(&resp.body).into_owned();
     t.emit(
         TraceStage::Respond,
-        "response",
+        RESPONSE_CHECK,
         Outcome::Info,
         by,
         &format!("answered {status}"),
@@ -163,6 +160,7 @@ fn respond_event(t: &mut Tracer, req: &Req, target: &str, resp: &Resp, started: 
             ("body", &body),
             ("stopped_at", &stopped_at),
             ("stopped_by", by.label()),
+            ("stopped_check", &check),
             ("handler", handler),
             ("latency_us", &latency),
         ],
@@ -377,6 +375,25 @@ mod tests {
         );
         let row = crate::lab::table::row_from_trace(1, &events).unwrap();
         assert_eq!((row.token.as_str(), row.stopped_by), ("badtoken", Actor::App));
+    }
+
+    #[tokio::test]
+    async fn a_preflight_is_answered_by_the_cors_middleware_not_the_handler() {
+        let (sink, mut rx) = crate::lab::trace::channel(64);
+        let cfg = LabConfig::new(FastApiVersion::NEWEST, CorsMode::Wildcard).with_trace(sink);
+        let request = Request::options("/items/")
+            .header("origin", "https://evil.example")
+            .header("access-control-request-method", "GET")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(call(cfg, request).await, (200, b"OK".to_vec()));
+        let events: Vec<_> = std::iter::from_fn(|| rx.try_recv()).collect();
+        let row = crate::lab::table::row_from_trace(1, &events).unwrap();
+        assert_eq!(
+            (row.stopped_at, row.stopped_by, row.handler_ran),
+            (TraceStage::Receive, Actor::Framework, false)
+        );
+        assert_eq!(row.stopped_check, "CORSMiddleware preflight");
     }
 
     #[tokio::test]

@@ -11,7 +11,7 @@ use super::config::LabConfig;
 use super::server;
 use super::table::{ExecRow, row_from_trace};
 use super::tokens;
-use super::trace::{TraceEvent, TraceReceiver};
+use super::trace::{RESPONSE_CHECK, TraceEvent, TraceReceiver};
 
 /// How long to wait for a request's last trace event after its response arrived (it is sent
 /// before the response, so this only matters if it was dropped).
@@ -109,7 +109,7 @@ async fn send_all(
                 if event.req_id != id {
                     continue;
                 }
-                let last = event.stage == TraceStage::Respond && event.check == "response";
+                let last = event.stage == TraceStage::Respond && event.check == RESPONSE_CHECK;
                 events.push(event);
                 if last {
                     break;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::trace::{Actor, Outcome, TraceEvent, TraceStage};
+use super::trace::{Actor, HANDLER_CHECK, Outcome, RESPONSE_CHECK, TraceEvent, TraceStage};
 
 /// One row of the execution table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,8 @@ impl ExecRow {
 pub fn row_from_trace(step: u32, events: &[TraceEvent]) -> Option<ExecRow> {
     let mut events: Vec<&TraceEvent> = events.iter().collect();
     events.sort_by_key(|e| e.seq);
-    let respond = events.iter().rev().find(|e| e.stage == TraceStage::Respond && e.check == "response")?;
+    let respond =
+        events.iter().rev().find(|e| e.stage == TraceStage::Respond && e.check == RESPONSE_CHECK)?;
     let var = |e: &TraceEvent, k: &str| e.vars.get(k).cloned().unwrap_or_default();
     let status = var(respond, "status").parse().unwrap_or(0);
     let body = var(respond, "body");
@@ -110,10 +111,19 @@ pub fn row_from_trace(step: u32, events: &[TraceEvent]) -> Option<ExecRow> {
         status,
         detail,
         www_authenticate: var(respond, "www_authenticate"),
-        stopped_at: failure.map_or(TraceStage::Respond, |f| f.stage),
-        stopped_by: failure.map_or(Actor::App, |f| f.by),
-        stopped_check: failure.map(|f| f.check.clone()).unwrap_or_default(),
-        handler_ran: events.iter().any(|e| e.stage == TraceStage::Process && e.check == "handler"),
+        // The server's own verdict, carried by the respond event; the first failure otherwise.
+        stopped_at: respond
+            .vars
+            .get("stopped_at")
+            .and_then(|s| serde_json::from_value(serde_json::Value::String(s.clone())).ok())
+            .unwrap_or_else(|| failure.map_or(TraceStage::Respond, |f| f.stage)),
+        stopped_by: respond.by,
+        stopped_check: respond
+            .vars
+            .get("stopped_check")
+            .cloned()
+            .unwrap_or_else(|| failure.map(|f| f.check.clone()).unwrap_or_default()),
+        handler_ran: events.iter().any(|e| e.stage == TraceStage::Process && e.check == HANDLER_CHECK),
         vars,
     })
 }
@@ -167,13 +177,22 @@ mod tests {
     }
 
     fn respond(t: &mut Tracer, status: &str, detail: &str, body: &str) {
+        let (stage, by, check) = t.answered_by();
+        let stage = serde_json::to_value(stage).unwrap().as_str().unwrap().to_owned();
         t.emit(
             TraceStage::Respond,
-            "response",
+            RESPONSE_CHECK,
             Outcome::Info,
-            Actor::App,
+            by,
             "",
-            &[("status", status), ("detail", detail), ("body", body), ("target", "/items/")],
+            &[
+                ("status", status),
+                ("detail", detail),
+                ("body", body),
+                ("target", "/items/"),
+                ("stopped_at", &stage),
+                ("stopped_check", &check),
+            ],
         );
     }
 

@@ -17,6 +17,12 @@ pub use crate::content::TraceStage;
 /// byte-identical to FastAPI's, so the id is not echoed back).
 pub const REQUEST_ID_HEADER: &str = "x-apisec-request-id";
 
+/// The `check` of the event a handler emits when it returns (stage `process`).
+pub const HANDLER_CHECK: &str = "handler";
+/// The `check` of a request's last event (stage `respond`), which carries `status`, `detail`,
+/// `stopped_at`, `stopped_by`, `handler`, `latency_us`…
+pub const RESPONSE_CHECK: &str = "response";
+
 /// Whether a check let the request through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -129,12 +135,16 @@ pub struct Tracer {
     seq: u32,
     /// The first failing check: where and by whom the request was stopped.
     stopped: Option<(TraceStage, Actor, String)>,
+    /// The last check that passed (what answered when nothing failed, e.g. a CORS preflight).
+    last_pass: Option<(TraceStage, Actor, String)>,
+    /// Whether the handler returned normally.
+    handler_returned: bool,
 }
 
 impl Tracer {
     #[must_use]
     pub fn new(sink: Option<TraceSink>, req_id: String) -> Self {
-        Self { sink, req_id, seq: 0, stopped: None }
+        Self { sink, req_id, seq: 0, stopped: None, last_pass: None, handler_returned: false }
     }
 
     #[must_use]
@@ -154,6 +164,12 @@ impl Tracer {
     ) {
         if outcome == Outcome::Fail && self.stopped.is_none() {
             self.stopped = Some((stage, by, check.to_owned()));
+        }
+        if outcome == Outcome::Pass {
+            self.last_pass = Some((stage, by, check.to_owned()));
+        }
+        if stage == TraceStage::Process && check == HANDLER_CHECK && outcome == Outcome::Pass {
+            self.handler_returned = true;
         }
         let event = TraceEvent {
             req_id: self.req_id.clone(),
@@ -175,6 +191,25 @@ impl Tracer {
     #[must_use]
     pub fn stopped(&self) -> Option<&(TraceStage, Actor, String)> {
         self.stopped.as_ref()
+    }
+
+    /// Whether the handler returned normally (it may also have run and raised: see `stopped`).
+    #[must_use]
+    pub fn handler_returned(&self) -> bool {
+        self.handler_returned
+    }
+
+    /// Where the request ended and who answered: the first failure; else the handler (it
+    /// returned); else the last check that passed and answered by itself (a CORS preflight).
+    #[must_use]
+    pub fn answered_by(&self) -> (TraceStage, Actor, String) {
+        if let Some(stopped) = &self.stopped {
+            return stopped.clone();
+        }
+        if self.handler_returned {
+            return (TraceStage::Respond, Actor::App, HANDLER_CHECK.to_owned());
+        }
+        self.last_pass.clone().unwrap_or((TraceStage::Respond, Actor::Framework, String::new()))
     }
 }
 
