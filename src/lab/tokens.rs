@@ -193,50 +193,130 @@ pub fn mint<T: Serialize>(claims: &T, secret: &Secret) -> Result<String, TokenEr
 }
 
 /// Checks a token as PyJWT's `jwt.decode(token, SECRET, algorithms=["HS256"])` does in the
-/// reference app: HS256 only, signature, `exp` when present (no leeway), `nbf`, an `aud` claim
-/// refused (no audience is configured), and `sub` must be a string when present.
-pub fn verify(
-    token: &str,
-    secret: &Secret,
-) -> Result<serde_json::Map<String, serde_json::Value>, TokenError> {
+/// reference app. `jsonwebtoken` checks the algorithm (HS256 only), the signature, and `exp` /
+/// `nbf` when they are plain integers (no leeway; `exp == now` is already expired, as in PyJWT).
+/// PyJWT is laxer or stricter in a few places, reproduced here after the signature is known to
+/// be good: `exp`/`nbf`/`iat` go through Python's `int()` (a float or a numeric string is fine),
+/// `iat` may not be in the future, a non-empty `aud` is refused (no audience is configured), and
+/// `sub` and `jti` must be strings. The signature segment is base64-decoded as leniently as
+/// PyJWT does (characters outside the alphabet are skipped).
+pub fn verify(token: &str, secret: &Secret) -> Result<DecodedClaims, TokenError> {
     install_provider();
+    let peek = inspect(token);
     // Name the algorithm problem plainly (`none` is not even an algorithm to `jsonwebtoken`, which
     // would call it malformed); either way the token is refused.
-    if let Some((header, _)) = inspect(token)
+    if let Some((header, _)) = &peek
         && header.get("alg").and_then(serde_json::Value::as_str).is_some_and(|alg| alg != "HS256")
     {
         return Err(TokenError::Algorithm);
     }
+    let (signing_input, signature) = token.rsplit_once('.').ok_or(TokenError::Malformed)?;
+    let signature = pyjwt_b64url_decode(signature).ok_or(TokenError::Malformed)?;
+    let token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
+    let is_plain_int =
+        |name: &str| peek.as_ref().is_none_or(|(_, claims)| claims.get(name).is_none_or(|v| v.is_u64()));
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
+    validation.reject_tokens_expiring_in_less_than = 1;
     validation.required_spec_claims.clear();
-    validation.validate_exp = true;
-    validation.validate_nbf = true;
-    let data = jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(
-        token,
+    validation.validate_exp = is_plain_int("exp");
+    validation.validate_nbf = is_plain_int("nbf");
+    validation.validate_aud = false;
+    let data = jsonwebtoken::decode::<DecodedClaims>(
+        &token,
         &DecodingKey::from_secret(secret.as_bytes()),
         &validation,
     )
     .map_err(|e| match e.kind() {
-        ErrorKind::ExpiredSignature => TokenError::Expired,
+        ErrorKind::ExpiredSignature | ErrorKind::InvalidToken => TokenError::Expired,
         ErrorKind::InvalidSignature => TokenError::BadSignature,
         ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => TokenError::Algorithm,
-        ErrorKind::InvalidAudience => TokenError::Claim("aud".into()),
-        ErrorKind::ImmatureSignature => TokenError::Claim("nbf".into()),
+        ErrorKind::ImmatureSignature => TokenError::Claim("nbf is in the future".into()),
         _ => TokenError::Malformed,
     })?;
     let claims = data.claims;
-    if let Some(sub) = claims.get("sub")
-        && !sub.is_string()
-    {
-        return Err(TokenError::Claim("sub must be a string".into()));
-    }
-    if let Some(iat) = claims.get("iat")
-        && !(iat.is_i64() || iat.is_u64())
-    {
-        return Err(TokenError::Claim("iat must be an integer".into()));
-    }
+    pyjwt_claim_checks(&claims, now())?;
     Ok(claims)
+}
+
+/// The decoded claims of a token.
+pub type DecodedClaims = serde_json::Map<String, serde_json::Value>;
+
+/// PyJWT's `base64url_decode`: pad to a multiple of 4, then a non-validating decode.
+fn pyjwt_b64url_decode(segment: &str) -> Option<Vec<u8>> {
+    let mut text = segment.replace('-', "+").replace('_', "/");
+    let rem = text.len() % 4;
+    if rem > 0 {
+        text.push_str(&"=".repeat(4 - rem));
+    }
+    super::pyish::b64decode_lenient(&text)
+}
+
+/// Python's `int(value)` for a JSON value: integers, floats (truncated), booleans and numeric
+/// strings; `None` where Python raises.
+fn py_int(value: &serde_json::Value) -> Option<i128> {
+    match value {
+        serde_json::Value::Bool(b) => Some(i128::from(*b)),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Some(i128::from(i)),
+            (_, Some(u), _) => Some(i128::from(u)),
+            // Truncation toward zero is what Python's int() does.
+            #[allow(clippy::cast_possible_truncation)]
+            (_, _, Some(f)) if f.is_finite() => Some(f.trunc() as i128),
+            _ => None,
+        },
+        serde_json::Value::String(s) => {
+            let t = super::pyish::py_strip(s);
+            let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+            let ok = !digits.is_empty()
+                && !digits.starts_with('_')
+                && !digits.ends_with('_')
+                && !digits.contains("__")
+                && digits.chars().all(|c| c.is_ascii_digit() || c == '_');
+            if ok { t.replace('_', "").parse().ok() } else { None }
+        }
+        _ => None,
+    }
+}
+
+/// Python truthiness of a JSON value.
+fn py_truthy(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Null => false,
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        serde_json::Value::String(s) => !s.is_empty(),
+        serde_json::Value::Array(a) => !a.is_empty(),
+        serde_json::Value::Object(o) => !o.is_empty(),
+    }
+}
+
+/// The claim checks of PyJWT's `_validate_claims` with no audience, issuer or leeway.
+fn pyjwt_claim_checks(claims: &DecodedClaims, now: u64) -> Result<(), TokenError> {
+    let now = i128::from(now);
+    let int = |name: &str| -> Result<Option<i128>, TokenError> {
+        claims.get(name).map_or(Ok(None), |v| {
+            py_int(v).map(Some).ok_or_else(|| TokenError::Claim(format!("{name} must be an integer")))
+        })
+    };
+    if int("iat")?.is_some_and(|iat| iat > now) {
+        return Err(TokenError::Claim("iat is in the future".into()));
+    }
+    if int("nbf")?.is_some_and(|nbf| nbf > now) {
+        return Err(TokenError::Claim("nbf is in the future".into()));
+    }
+    if int("exp")?.is_some_and(|exp| exp <= now) {
+        return Err(TokenError::Expired);
+    }
+    if claims.get("aud").is_some_and(py_truthy) {
+        return Err(TokenError::Claim("aud is set but no audience is expected".into()));
+    }
+    for name in ["sub", "jti"] {
+        if claims.get(name).is_some_and(|v| !v.is_string()) {
+            return Err(TokenError::Claim(format!("{name} must be a string")));
+        }
+    }
+    Ok(())
 }
 
 /// Header and claims of any token, without checking anything (for the trace and the workbench).
@@ -392,6 +472,34 @@ mod tests {
         assert!(no_sub.get("sub").is_none());
         let no_exp = verify(&mint_preset("no-exp-jwt", &secret(), now).unwrap().unwrap(), &secret()).unwrap();
         assert!(no_exp.get("exp").is_none());
+    }
+
+    #[test]
+    fn claims_follow_pyjwt_where_it_differs_from_jsonwebtoken() {
+        let s = secret();
+        let now = now();
+        let sign = |claims: serde_json::Value| mint(&claims, &s).unwrap();
+        let far = now + 3600;
+        // PyJWT's int(): a float or a numeric string `exp` is fine, garbage is not.
+        assert!(verify(&sign(serde_json::json!({"sub": "johndoe", "exp": far as f64 + 0.5})), &s).is_ok());
+        assert!(verify(&sign(serde_json::json!({"sub": "johndoe", "exp": far.to_string()})), &s).is_ok());
+        assert!(verify(&sign(serde_json::json!({"sub": "johndoe", "exp": "soon"})), &s).is_err());
+        assert_eq!(
+            verify(&sign(serde_json::json!({"sub": "johndoe", "exp": (now - 5).to_string()})), &s),
+            Err(TokenError::Expired)
+        );
+        // An empty audience passes, a real one does not; sub and jti must be strings.
+        assert!(verify(&sign(serde_json::json!({"sub": "johndoe", "aud": ""})), &s).is_ok());
+        assert!(verify(&sign(serde_json::json!({"sub": "johndoe", "aud": "api"})), &s).is_err());
+        assert!(verify(&sign(serde_json::json!({"sub": 7})), &s).is_err());
+        assert!(verify(&sign(serde_json::json!({"sub": "x", "jti": 7})), &s).is_err());
+        assert!(verify(&sign(serde_json::json!({"sub": "x", "iat": now + 600})), &s).is_err());
+        assert!(verify(&sign(serde_json::json!({"sub": "x", "iat": now - 600, "nbf": now - 1})), &s).is_ok());
+        assert!(verify(&sign(serde_json::json!({"sub": "x", "nbf": now + 600})), &s).is_err());
+        // The signature segment is decoded leniently: junk outside the alphabet is skipped.
+        let good = sign(serde_json::json!({"sub": "johndoe"}));
+        let (input, sig) = good.rsplit_once('.').unwrap();
+        assert!(verify(&format!("{input}.{}!!", sig), &s).is_ok());
     }
 
     #[test]
