@@ -154,17 +154,14 @@ pub fn route(cfg: &LabConfig, req: &Req, t: &mut Tracer) -> Routed {
         return Routed::Answer(Resp::method_not_allowed(r.method));
     }
     if req.path != "/" {
-        let other = match req.path.strip_suffix('/') {
-            Some(stripped) => stripped.to_owned(),
-            None => format!("{}/", req.path),
+        // `rstrip("/")`: every trailing slash goes.
+        let other = if req.path.ends_with('/') {
+            req.path.trim_end_matches('/').to_owned()
+        } else {
+            format!("{}/", req.path)
         };
         if routes(cfg).any(|r| r.path == other) {
-            let base = match req.header("host") {
-                Some(host) => format!("http://{host}{other}"),
-                None => other.clone(),
-            };
-            let url = if req.query.is_empty() { base } else { format!("{base}?{}", req.query) };
-            let location = quote(&url, ":/%#?=@[]!$&'()*+,;");
+            let location = quote(&redirect_url(cfg, req, &other), ":/%#?=@[]!$&'()*+,;");
             t.emit(
                 TraceStage::Receive,
                 "redirect_slashes",
@@ -185,6 +182,51 @@ pub fn route(cfg: &LabConfig, req: &Req, t: &mut Tracer) -> Routed {
         &[("status", "404")],
     );
     Routed::Answer(Resp::not_found())
+}
+
+/// Starlette's `URL(scope=...)`: `http://` + the first `Host` (from Starlette 1.0.1 only when it
+/// looks like a host, else the server's own address) + the path + `?query`.
+fn redirect_url(cfg: &LabConfig, req: &Req, path: &str) -> String {
+    let host = req.header("host").filter(|h| !cfg.fastapi.validates_host_header() || is_plain_host(h));
+    let netloc = match host {
+        Some(host) => host.to_owned(),
+        // uvicorn's `scope["server"]`; Starlette leaves out the default port.
+        None if cfg.port == 80 => "127.0.0.1".to_owned(),
+        None => format!("127.0.0.1:{}", cfg.port),
+    };
+    if req.query.is_empty() {
+        format!("http://{netloc}{path}")
+    } else {
+        format!("http://{netloc}{path}?{}", req.query)
+    }
+}
+
+/// Starlette's `_HOST_RE`: `name[:port]` or `[ipv6][:port]`, case-insensitive.
+fn is_plain_host(host: &str) -> bool {
+    let (name, rest) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((inner, rest)) => {
+                let ok = inner.split_once(':').is_some_and(|(before, after)| {
+                    before.bytes().all(|b| b.is_ascii_hexdigit())
+                        && !after.is_empty()
+                        && after.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
+                });
+                (ok, rest)
+            }
+            None => return false,
+        },
+        None => {
+            let end = host.find(':').unwrap_or(host.len());
+            let name = &host[..end];
+            (
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'),
+                &host[end..],
+            )
+        }
+    };
+    let port_ok = rest.is_empty()
+        || rest.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    name && port_ok
 }
 
 /// Whether an endpoint reads the request body (only `POST /token`).
@@ -709,6 +751,41 @@ fn split_bytes<'a>(hay: &'a [u8], sep: &[u8]) -> Vec<&'a [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::version::FastApiVersion;
+
+    #[test]
+    fn hosts_are_validated_like_starlette() {
+        for good in ["127.0.0.1:8000", "example.com", "EXAMPLE.com:1", "[::1]:8000", "[fe80::1]", "[::1]"] {
+            assert!(is_plain_host(good), "{good}");
+        }
+        for bad in ["", "evil.example/x", "a@b", "h:", "h:x", "[::1", "a b", "h:80:80", "[zz::1]", "::1"] {
+            assert!(!is_plain_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn redirects_strip_every_trailing_slash_and_build_the_url_per_version() {
+        let mut t = Tracer::new(None, "t".into());
+        let cfg = LabConfig::default().with_port(8123);
+        let location = |cfg: &LabConfig, target: &str, host: Option<&str>, t: &mut Tracer| {
+            let headers: Vec<(&str, &str)> = host.map(|h| ("host", h)).into_iter().collect();
+            match route(cfg, &Req::get(target, &headers), t) {
+                Routed::Answer(r) => r.header("location").map(str::to_owned),
+                Routed::Endpoint(_) => None,
+            }
+        };
+        assert_eq!(
+            location(&cfg, "/data///?a=1", Some("h:1"), &mut t).as_deref(),
+            Some("http://h:1/data?a=1")
+        );
+        assert_eq!(
+            location(&cfg, "/items", Some("evil/x"), &mut t).as_deref(),
+            Some("http://127.0.0.1:8123/items/")
+        );
+        assert_eq!(location(&cfg, "/items", None, &mut t).as_deref(), Some("http://127.0.0.1:8123/items/"));
+        let old = LabConfig::new(FastApiVersion::OLDEST, crate::lab::CorsMode::Off).with_port(8123);
+        assert_eq!(location(&old, "/items", Some("evil/x"), &mut t).as_deref(), Some("http://evil/x/items/"));
+    }
 
     #[test]
     fn urlencoded_forms_split_like_python_multipart() {

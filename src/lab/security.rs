@@ -162,21 +162,25 @@ pub fn api_key_cookie(
     name: &str,
 ) -> Result<String, HttpException> {
     let class = format!("APIKeyCookie({name})");
-    let header = req.header("cookie").unwrap_or("");
-    let value = parse_cookies(header).into_iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    // Starlette reads the first `Cookie` header, or from 0.49 every one (later names win).
+    let headers: Vec<&str> =
+        req.headers.iter().filter(|(n, _)| n == "cookie").map(|(_, v)| v.as_str()).collect();
+    let headers = if v.merges_cookie_headers() { headers } else { headers.into_iter().take(1).collect() };
+    let header = headers.join("; ");
+    let value = headers.iter().flat_map(|h| parse_cookies(h)).rfind(|(k, _)| k == name).map(|(_, v)| v);
     match value.filter(|s| !s.is_empty()) {
         Some(key) => {
             pass(
                 t,
                 &class,
                 "the cookie is present; its value is not checked",
-                &[("cookie", header), ("key", &key)],
+                &[("cookie", &header), ("key", &key)],
             );
             Ok(key)
         }
         None => {
             let e = api_key_missing(v);
-            fail(t, &class, &e, "the cookie is missing or empty", &[("cookie", header), ("key", "None")]);
+            fail(t, &class, &e, "the cookie is missing or empty", &[("cookie", &header), ("key", "None")]);
             Err(e)
         }
     }
@@ -318,6 +322,14 @@ mod tests {
         );
         let req = Req::get("/data", &[("x-api-key", "k")]);
         assert_eq!(api_key_header(&req, v("0.122.0"), &mut t, "X-API-Key").unwrap(), "k");
+    }
+
+    #[test]
+    fn a_second_cookie_header_counts_from_0_121_0() {
+        let mut t = Tracer::new(None, "t".into());
+        let req = Req::get("/apikey-cookie", &[("cookie", "a=1"), ("cookie", "session=abc")]);
+        assert!(api_key_cookie(&req, v("0.120.0"), &mut t, "session").is_err());
+        assert_eq!(api_key_cookie(&req, v("0.121.0"), &mut t, "session").unwrap(), "abc");
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub async fn start(mut cfg: LabConfig) -> Result<RunningLab, LabError> {
         .await
         .map_err(|source| LabError::Bind { port, source })?;
     let addr = listener.local_addr().map_err(|source| LabError::Bind { port, source })?;
+    // The router builds URLs from the real port when `Host` is missing or malformed.
+    cfg.port = addr.port();
     let receiver = if cfg.trace.is_none() {
         let (sink, receiver) = trace::channel(TRACE_CAPACITY);
         cfg.trace = Some(sink);

@@ -123,6 +123,21 @@ impl FastApiVersion {
         self >= Self::new(0, 128, 1)
     }
 
+    /// Starlette 0.49.0 reads every `Cookie` header (before: only the first). FastAPI 0.121.0 is
+    /// the first release whose pin (`starlette<0.50.0`) installs it.
+    #[must_use]
+    pub fn merges_cookie_headers(self) -> bool {
+        self >= Self::new(0, 121, 0)
+    }
+
+    /// Starlette 1.0.1 ignores a malformed `Host` when it builds a URL (the trailing-slash
+    /// redirect's `location`) and uses the server's address instead; FastAPI 0.133.0 is the first
+    /// release that installs Starlette 1.x (see [`StarletteCors`]).
+    #[must_use]
+    pub fn validates_host_header(self) -> bool {
+        self.starlette() == StarletteCors::Modern
+    }
+
     /// The CORS behaviour of the Starlette this release installs (see [`StarletteCors`]).
     #[must_use]
     pub fn starlette(self) -> StarletteCors {
@@ -206,6 +221,10 @@ mod tests {
         assert!(v("0.123.2").empty_form_field_is_missing());
         assert!(!v("0.128.0").strips_credentials());
         assert!(v("0.128.1").strips_credentials());
+        assert!(!v("0.120.9").merges_cookie_headers());
+        assert!(v("0.121.0").merges_cookie_headers());
+        assert!(!v("0.132.0").validates_host_header());
+        assert!(v("0.133.0").validates_host_header());
         assert_eq!(v("0.115.14").starlette(), StarletteCors::Before051);
         assert_eq!(v("0.128.2").starlette(), StarletteCors::Before051);
         assert_eq!(v("0.128.3").starlette(), StarletteCors::PrivateNetwork);
