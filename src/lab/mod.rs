@@ -1,7 +1,7 @@
 //! The demo API (an axum server that answers like real FastAPI, version by version, and traces
 //! itself) and the lab's client.
 //!
-//! - [`router`]: the pure router; [`server::start`] serves it on 127.0.0.1.
+//! - [`router()`]: the pure router; [`server::start`] serves it on 127.0.0.1.
 //! - [`trace`]: what the server did, stage by stage; [`table::row_from_trace`] turns one request's
 //!   events into an execution-table row.
 //! - [`client`]: sends a content [`crate::content::LabRequest`] over HTTP; copy-as curl/httpie/TestClient.
@@ -32,7 +32,9 @@ pub use version::{FastApiVersion, StarletteCors};
 /// What can go wrong in the lab layer.
 #[derive(Debug, thiserror::Error)]
 pub enum LabError {
-    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    #[error(
+        "cannot listen on 127.0.0.1:{port}: {source} (is another server using the port? --port 0 picks a free one)"
+    )]
     Bind { port: u16, source: std::io::Error },
     #[error("FastAPI version {given:?} is not supported: {reason}")]
     Version { given: String, reason: String },

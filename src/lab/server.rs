@@ -52,7 +52,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, LabError> {
         .map_err(LabError::Runtime)
 }
 
-/// Binds 127.0.0.1:`cfg.port` (0: any free port) and serves [`router`] until cancelled.
+/// Binds 127.0.0.1:`cfg.port` (0: any free port) and serves [`router()`] until cancelled.
 pub async fn start(mut cfg: LabConfig) -> Result<RunningLab, LabError> {
     super::tokens::install_provider();
     let port = cfg.port;

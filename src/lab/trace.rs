@@ -3,6 +3,22 @@
 //!
 //! Events leave the server through a bounded channel with `try_send`: a slow consumer never
 //! blocks a request; what does not fit is dropped and counted.
+//!
+//! What one request emits, in `seq` order (all tagged with the same `req_id`):
+//!
+//! | stage | check | by | vars |
+//! |---|---|---|---|
+//! | receive | `request` (info) | framework | `method`, `target`, `authorization`, `fastapi` |
+//! | receive | `route` / `redirect_slashes` / `CORSMiddleware preflight` / `OAuth2PasswordRequestForm` | framework | `route`, `allow`, `location`, `form`, `status` |
+//! | authenticate | the security class (`OAuth2PasswordBearer`, `APIKeyHeader(X-API-Key)`, `HTTPBasic`…) | security class | `header`, `scheme`, `token` / `key` / `credentials` |
+//! | authenticate | the app's checks (`token == "securetoken"`, `jwt.decode(HS256)`, `get_user(sub)`, `authenticate_user`) | app | `token`, `check`, `claims.sub`, `claims.scope`, `claims.role`, `claims.exp` |
+//! | authorize | `SecurityScopes`, `user.disabled`, `role == "admin"` | app | `needs`, `user`, `role` |
+//! | process | [`HANDLER_CHECK`] (the handler returned) | app | `returns` |
+//! | respond | `CORSMiddleware` (info, when CORS is on and an `Origin` came) | framework | `origin`, `access-control-allow-origin` |
+//! | respond | [`RESPONSE_CHECK`] (always last) | who answered | `method`, `target`, `status`, `detail`, `www_authenticate`, `body`, `stopped_at`, `stopped_by`, `stopped_check`, `handler`, `latency_us` |
+//!
+//! A failing check also carries `raises` (the status) and `detail`. The first `fail` is where
+//! the request stopped; [`super::table::row_from_trace`] turns the events into a table row.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
