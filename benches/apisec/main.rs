@@ -10,6 +10,7 @@
 
 mod content;
 mod lab;
+mod load;
 mod mem;
 mod pack;
 mod pty;
