@@ -89,8 +89,7 @@ pub fn load(ctx: &mut Ctx) {
     let second = rt.block_on(load::drive(&serve.base_url, &probes, 64, 1_000_000, half));
     let peak = mem::peak_and_current_kib(pid);
 
-    let mut all = LoadResult::default();
-    all.elapsed = first.elapsed + second.elapsed;
+    let mut all = LoadResult { elapsed: first.elapsed + second.elapsed, ..LoadResult::default() };
     for r in [first, second] {
         all.latencies.extend(r.latencies);
         for (s, n) in r.statuses {
