@@ -717,6 +717,8 @@ impl App {
                     r.draft.clear();
                     self.progress.record_prediction(&lesson.id, page.item, &answer);
                     let mut effects = self.refresh();
+                    self.show_reveal();
+                    effects.extend(self.refresh());
                     effects.push(Effect::SaveProgress);
                     return effects;
                 }
@@ -736,6 +738,8 @@ impl App {
                 if let Some(myth) = r.open_myth(lesson, &self.progress) {
                     self.progress.record_myth(&lesson.id, &myth.id, believed);
                     let mut effects = self.refresh();
+                    self.show_reveal();
+                    effects.extend(self.refresh());
                     effects.push(Effect::SaveProgress);
                     return effects;
                 }
@@ -746,6 +750,22 @@ impl App {
         self.refresh()
     }
 
+    /// After a commit, brings the reveal into view if it is below the bottom edge.
+    fn show_reveal(&mut self) {
+        let size = self.size;
+        let Screen::Reader(r) = &mut self.screen else { return };
+        let markers =
+            [super::strings::REVEAL_HEADING, super::strings::MYTH_IS_TRUE, super::strings::MYTH_IS_FALSE]
+                .map(str::to_ascii_lowercase);
+        if let Some(line) = r.doc.folded.iter().position(|l| markers.iter().any(|m| l.contains(m.as_str()))) {
+            // Put the reveal near the top unless its first lines are already in view.
+            let h = r.height(size);
+            if line + 8.min(h) > r.scroll + h {
+                r.scroll = line.saturating_sub(1).min(r.max_scroll(size));
+            }
+        }
+    }
+
     fn commit_option(&mut self) -> Vec<Effect> {
         let Screen::Reader(r) = &mut self.screen else { return Vec::new() };
         let Some(lesson) = self.catalog.lessons.get(r.lesson) else { return Vec::new() };
@@ -754,6 +774,8 @@ impl App {
         self.progress.record_prediction(&lesson.id, r.current().item, answer);
         r.selected = None;
         let mut effects = self.refresh();
+        self.show_reveal();
+        effects.extend(self.refresh());
         effects.push(Effect::SaveProgress);
         effects
     }

@@ -570,7 +570,7 @@ fn pitfall(w: &mut Writer, lesson: &Lesson, item: usize) {
     let wrong_marks: Vec<Option<Span<'static>>> = dw.iter().map(|d| mark(d, s::MARK_WRONG, t.bad)).collect();
     let correct_marks: Vec<Option<Span<'static>>> =
         dc.iter().map(|d| mark(d, s::MARK_RIGHT, t.good)).collect();
-    let side = !w.plain && w.width >= 90;
+    let side = !w.plain && w.width >= 84;
     let col_w = if side { (w.width - 3) / 2 } else { w.width };
     let mut left = Writer { lines: Vec::new(), width: col_w, plain: w.plain, theme: t };
     left.push(Line::from(vec![

@@ -50,5 +50,7 @@ mod tests {
         let mut a = app(80, 24);
         open(&mut a, ModeTarget::Practice);
         insta::assert_snapshot!("quiz_80x24", draw(&a));
+        a.update(crate::tui::action::Action::Resize(120, 40));
+        insta::assert_snapshot!("quiz_120x40", draw(&a));
     }
 }
