@@ -256,6 +256,31 @@ fn progress_and_position_survive_a_restart() {
 }
 
 #[test]
+fn the_mouse_selects_opens_and_scrolls() {
+    let content = content_dir();
+    let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
+    t.wait_for("Learning modes");
+    // SGR mouse reports (1-based column;row): the modes list starts on row 3 at 80×24, so
+    // row 4 is its second entry, "Visual breakdown". One click selects, a second opens.
+    let click = "\x1b[<0;40;4M\x1b[<0;40;4m";
+    t.send(click);
+    t.wait_for("The request's path, the execution table");
+    t.send(click);
+    t.wait_opened("› Flow: Send");
+    t.send(&format!("{ESC}"));
+    t.wait_home();
+    // The wheel scrolls the guided walk-through's first page (second entry now that "Continue"
+    // heads the list).
+    t.send(&format!("g{DOWN}{ENTER}"));
+    t.wait_opened("lines 1-");
+    t.send("\x1b[<65;40;10M");
+    t.wait_for_without(" · lines ", &["lines 1-"]);
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
 fn ctrl_c_quits_even_while_typing_and_restores() {
     let content = content_dir();
     let mut t = Tui::start(&["--content", content.to_str().unwrap()]);

@@ -345,13 +345,17 @@ impl App {
             return Vec::new();
         }
         self.dirty = true;
-        if !matches!(action, Action::Resize(..) | Action::SaveResult(_) | Action::Tick) {
+        if !matches!(action, Action::Resize(..) | Action::SaveResult(_) | Action::Notice(_) | Action::Tick) {
             self.notice = None;
         }
         match action {
             Action::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
                 self.refresh()
+            }
+            Action::Notice(text) => {
+                self.notice = Some(text);
+                Vec::new()
             }
             Action::SaveResult(error) => {
                 self.notice.clone_from(&error);
