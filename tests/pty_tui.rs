@@ -267,7 +267,7 @@ fn the_mouse_selects_opens_and_scrolls() {
     t.wait_for("The request's path, the execution table");
     t.send(click);
     t.wait_opened("› Flow: Send");
-    t.send(&format!("{ESC}"));
+    t.send(ESC);
     t.wait_home();
     // The wheel scrolls the guided walk-through's first page (second entry now that "Continue"
     // heads the list).
