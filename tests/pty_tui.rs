@@ -300,6 +300,20 @@ fn ctrl_c_quits_even_while_typing_and_restores() {
 }
 
 #[test]
+fn sighup_and_an_outside_sigint_restore_the_terminal_too() {
+    for signal in ["-HUP", "-INT"] {
+        let content = content_dir();
+        let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
+        t.wait_for("Learning modes");
+        let pid = t.child.process_id().unwrap();
+        let status = std::process::Command::new("kill").args([signal, &pid.to_string()]).status().unwrap();
+        assert!(status.success());
+        assert_eq!(t.wait_exit(), 0, "{signal}");
+        t.assert_restored();
+    }
+}
+
+#[test]
 fn sigterm_restores_the_terminal() {
     let content = content_dir();
     let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
