@@ -170,18 +170,44 @@ impl Pty {
 
     /// Waits until the program has written nothing for `quiet` (at most `timeout` in all).
     pub fn settle(&self, quiet: Duration, timeout: Duration) {
+        self.settle_since(Instant::now() - quiet, quiet, quiet, timeout);
+    }
+
+    /// Types `bytes`, then waits for the answer to finish: output after the key followed by
+    /// `quiet`, or no output at all for `idle` (the key changed nothing).
+    pub fn key(
+        &self,
+        bytes: &[u8],
+        quiet: Duration,
+        idle: Duration,
+        timeout: Duration,
+    ) -> std::io::Result<()> {
+        let sent = Instant::now();
+        self.send(bytes)?;
+        self.settle_since(sent, quiet, idle, timeout);
+        Ok(())
+    }
+
+    fn settle_since(&self, since: Instant, quiet: Duration, idle: Duration, timeout: Duration) {
         let deadline = Instant::now() + timeout;
         loop {
-            let last = self.lock().last_output;
+            let (last, eof) = {
+                let st = self.lock();
+                (st.last_output, st.eof)
+            };
             let now = Instant::now();
-            if now >= deadline || self.lock().eof {
+            if now >= deadline || eof {
                 return;
             }
-            let since = now.saturating_duration_since(last);
-            if since >= quiet {
+            let wait = if last > since {
+                quiet.saturating_sub(now.saturating_duration_since(last))
+            } else {
+                idle.saturating_sub(now.saturating_duration_since(since))
+            };
+            if wait.is_zero() {
                 return;
             }
-            std::thread::sleep((quiet - since).min(deadline - now));
+            std::thread::sleep(wait.min(deadline - now).min(Duration::from_millis(20)));
         }
     }
 

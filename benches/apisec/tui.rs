@@ -12,10 +12,14 @@ pub const ROWS: u16 = 24;
 pub const COLS: u16 = 80;
 /// Generous: the screen normally changes within milliseconds; this only bounds a broken run.
 const WAIT: Duration = Duration::from_secs(10);
+/// Output has ended when nothing more came for this long.
+const QUIET: Duration = Duration::from_millis(100);
+/// A key changed nothing when no output came for this long.
+const IDLE: Duration = Duration::from_secs(1);
 
 /// Text that is on the home screen only once it is completely drawn: something from the top
 /// of the frame and something from its footer (drawn last).
-pub const HOME_MARKERS: &[&str] = &["Why API security", "quit"];
+pub const HOME_MARKERS: &[&str] = &["apisec-tutor · why API security", "? all keys"];
 
 pub fn home_drawn(screen: &vt100::Screen) -> bool {
     let text = screen.contents();
@@ -86,22 +90,36 @@ pub fn first_frame(ctx: &mut Ctx) {
 /// A key that changes the screen and a key that changes it back, from a starting view.
 struct Toggle {
     name: &'static str,
-    /// Keys that reach the starting view from home (waiting for the screen after each).
-    reach: &'static [&'static [u8]],
+    /// Gets from home to the starting view.
+    reach: fn(&Pty) -> Result<(), String>,
     forward: &'static [u8],
     back: &'static [u8],
 }
 
-const TOGGLES: &[Toggle] = &[];
+/// Home → the guided walk-through (the first mode, selected at start) → its first page.
+fn open_reader(pty: &Pty) -> Result<(), String> {
+    pty.send(b"\r").map_err(|e| e.to_string())?;
+    if pty.wait_text(WAIT, " · lines ") { Ok(()) } else { Err("the reader did not open".into()) }
+}
+
+/// Home → the "Live lab" mode selected (one `j` at a time until it is).
+fn select_lab(pty: &Pty) -> Result<(), String> {
+    for _ in 0..20 {
+        if pty.text().contains("▶ Live lab") {
+            return Ok(());
+        }
+        pty.key(b"j", QUIET, IDLE, WAIT).map_err(|e| e.to_string())?;
+    }
+    Err("could not select the Live lab mode on home".into())
+}
+
+const TOGGLES: &[Toggle] = &[
+    Toggle { name: "scroll (j/k in the reader)", reach: open_reader, forward: b"j", back: b"k" },
+    Toggle { name: "section change (l/h in the reader)", reach: open_reader, forward: b"l", back: b"h" },
+    Toggle { name: "open the lab (Enter/Esc on home)", reach: select_lab, forward: b"\r", back: b"\x1b" },
+];
 
 pub fn keys(ctx: &mut Ctx) {
-    if TOGGLES.is_empty() {
-        ctx.report.not_available(
-            "tui: key press to redrawn frame",
-            "the TUI's keys are not wired into the benchmark yet",
-        );
-        return;
-    }
     let n = ctx.mode.pick(200, 10);
     for t in TOGGLES {
         let Ok(data) = tempfile::tempdir() else { return };
@@ -124,20 +142,20 @@ pub fn keys(ctx: &mut Ctx) {
 /// Learns the two screens the keys alternate between, then times each key until the screen is
 /// exactly the other one (the complete frame, not its first bytes).
 fn toggle_latency(pty: &Pty, t: &Toggle, n: usize) -> Result<Vec<Duration>, String> {
-    let quiet = Duration::from_millis(150);
-    for key in t.reach {
-        pty.send(key).map_err(|e| e.to_string())?;
-        pty.settle(quiet, WAIT);
+    (t.reach)(pty)?;
+    pty.settle(QUIET, WAIT);
+    // One warm cycle first: the first visit may change what the start view shows (e.g. home
+    // gains "Continue where you left off"), later ones must not.
+    for key in [t.forward, t.back] {
+        pty.key(key, QUIET, IDLE, WAIT).map_err(|e| e.to_string())?;
     }
     let a = pty.text();
-    pty.send(t.forward).map_err(|e| e.to_string())?;
-    pty.settle(quiet, WAIT);
+    pty.key(t.forward, QUIET, IDLE, WAIT).map_err(|e| e.to_string())?;
     let b = pty.text();
     if a == b {
         return Err(format!("{:?} did not change the screen", String::from_utf8_lossy(t.forward)));
     }
-    pty.send(t.back).map_err(|e| e.to_string())?;
-    pty.settle(quiet, WAIT);
+    pty.key(t.back, QUIET, IDLE, WAIT).map_err(|e| e.to_string())?;
     if pty.text() != a {
         return Err(format!("{:?} did not bring the screen back", String::from_utf8_lossy(t.back)));
     }
