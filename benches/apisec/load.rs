@@ -163,7 +163,12 @@ pub async fn drive(
                             ));
                         }
                     }
-                    Err(e) => out.failed.push(format!("{}: {e}", probe.name)),
+                    Err(e) => {
+                        // A client whose request got no answer stops: retrying against a server
+                        // that is gone would only spin until the time bound.
+                        out.failed.push(format!("{}: {e}", probe.name));
+                        return out;
+                    }
                 }
             }
         }));
