@@ -221,6 +221,13 @@ impl Pty {
         f(self.lock().parser.screen())
     }
 
+    /// Blanks the parsed screen (locally, nothing is sent), so the next wait proves the program
+    /// drew again rather than finding text left from an earlier frame. Call it *before* the
+    /// action that causes a full redraw (e.g. a resize), or the redraw may be blanked too.
+    pub fn forget_screen(&self) {
+        self.lock().parser.process(b"\x1b[H\x1b[2J");
+    }
+
     /// Every byte the program wrote so far.
     pub fn raw(&self) -> Vec<u8> {
         self.lock().raw.clone()
