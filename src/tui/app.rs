@@ -293,7 +293,8 @@ impl App {
     #[must_use]
     pub fn scopes(&self) -> Vec<Scope> {
         match self.overlay {
-            Overlay::ConfirmQuit => return vec![Scope::Confirm, Scope::Global],
+            // The question takes every key: `?` or `q` must not wander off from it.
+            Overlay::ConfirmQuit => return vec![Scope::Confirm],
             Overlay::Help { .. } => return vec![Scope::Help, Scope::Global],
             Overlay::None => {}
         }
