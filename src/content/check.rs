@@ -1,0 +1,633 @@
+//! Semantic checks: what the schema cannot say. Ids well-formed and unique, every reference
+//! resolves (quiz → lesson, answer → choice, row → request, `lab_scenario` → scenario), the
+//! teaching rules of a question (a mistake for every wrong choice…), and the lab's vocabulary
+//! (methods, headers, credential presets, CORS modes, FastAPI version ranges).
+//!
+//! Errors make `check` fail; warnings are advice (a single hint, options without a `best`).
+
+use std::collections::{HashMap, HashSet};
+
+use super::load::{Diags, FileCtx, Known};
+use super::locate::FieldPath;
+use super::schema::{Code, FORMAT_VERSION, LabRequest, LabScenario, Lesson, Question, Quiz};
+use super::validate::At;
+use super::version::VersionRange;
+
+/// The credential presets the lab can mint (the shared contract in the common brief).
+pub const CREDENTIAL_PRESETS: [&str; 12] = [
+    "fresh-jwt",
+    "fresh-jwt-no-scope",
+    "admin-jwt",
+    "disabled-user-jwt",
+    "unknown-user-jwt",
+    "no-sub-jwt",
+    "no-exp-jwt",
+    "expired-jwt",
+    "wrong-key-jwt",
+    "alg-none-jwt",
+    "tampered-jwt",
+    "hs512-jwt",
+];
+
+pub const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+pub const CORS_MODES: [&str; 3] = ["off", "wildcard", "trusted"];
+
+/// Why an id is not well formed: ids are lower-case letters, digits and `-` (start with a letter
+/// or digit, at most 64 characters), so they are safe in file names, URLs and progress files.
+#[must_use]
+pub fn id_problem(id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some("id is empty".to_owned());
+    }
+    if id.len() > 64 {
+        return Some(format!("id `{id}` is longer than 64 characters"));
+    }
+    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if !id.chars().all(ok_char) || id.starts_with('-') || id.ends_with('-') {
+        return Some(format!(
+            "id `{id}` is not well formed: use lower-case letters, digits and `-` (e.g. `jwt-expiry`)"
+        ));
+    }
+    None
+}
+
+fn p(text: &str) -> FieldPath {
+    FieldPath::parse(text)
+}
+
+/// Runs every semantic check over the files that loaded.
+pub(crate) fn run(
+    lessons: &[(FileCtx, Lesson)],
+    quizzes: &[(FileCtx, Quiz)],
+    known: &Known,
+    diags: &mut Diags,
+) {
+    // Scenarios by id across all lessons (`Catalog::scenario` looks in every lesson).
+    let mut scenarios: HashMap<&str, &LabScenario> = HashMap::new();
+    let mut global = GlobalIds::default();
+    for (file, lesson) in lessons {
+        global.claim(diags, "lesson", &lesson.id, file, &p("id"));
+        for (i, s) in lesson.lab_scenarios.iter().enumerate() {
+            global.claim(diags, "lab scenario", &s.id, file, &p(&format!("lab_scenarios[{i}].id")));
+            scenarios.entry(s.id.as_str()).or_insert(s);
+        }
+    }
+    for (file, quiz) in quizzes {
+        global.claim(diags, "quiz", &quiz.id, file, &p("id"));
+    }
+    let refs = Refs { scenarios: &scenarios, known };
+    for (file, lesson) in lessons {
+        check_lesson(file, lesson, &refs, diags);
+    }
+    let lesson_ids: HashSet<&str> = lessons.iter().map(|(_, l)| l.id.as_str()).collect();
+    for (file, quiz) in quizzes {
+        check_quiz(file, quiz, &lesson_ids, &refs, diags);
+    }
+}
+
+/// Ids that must be unique across every file and source; a duplicate names the first place.
+#[derive(Default)]
+struct GlobalIds {
+    seen: HashMap<(&'static str, String), String>,
+}
+
+impl GlobalIds {
+    fn claim(&mut self, diags: &mut Diags, kind: &'static str, id: &str, file: &FileCtx, path: &FieldPath) {
+        if let Some(problem) = id_problem(id) {
+            diags.error(file, path, At::Value, problem);
+        }
+        let pos = file.marks.value_pos(path);
+        let here = format!("{}:{}:{}", file.shown.display(), pos.line, pos.col);
+        match self.seen.get(&(kind, id.to_owned())) {
+            Some(first) => diags.error(
+                file,
+                path,
+                At::Value,
+                format!("duplicate {kind} id `{id}`: also defined at {first}"),
+            ),
+            None => {
+                self.seen.insert((kind, id.to_owned()), here);
+            }
+        }
+    }
+}
+
+/// Ids unique within one list (questions of a quiz, choices of a question…).
+fn unique_ids<'a>(
+    diags: &mut Diags,
+    file: &FileCtx,
+    kind: &str,
+    ids: impl IntoIterator<Item = (&'a str, FieldPath)>,
+) {
+    let mut seen: HashMap<&str, FieldPath> = HashMap::new();
+    for (id, path) in ids {
+        if let Some(problem) = id_problem(id) {
+            diags.error(file, &path, At::Value, problem);
+        }
+        if let Some(first) = seen.get(id) {
+            let pos = file.marks.value_pos(first);
+            diags.error(
+                file,
+                &path,
+                At::Value,
+                format!("duplicate {kind} id `{id}` (first at line {}, column {})", pos.line, pos.col),
+            );
+        } else {
+            seen.insert(id, path);
+        }
+    }
+}
+
+struct Refs<'a> {
+    scenarios: &'a HashMap<&'a str, &'a LabScenario>,
+    known: &'a Known,
+}
+
+impl Refs<'_> {
+    /// Reports a `lab_scenario` that names no scenario (unless it may be in a broken file).
+    fn scenario(
+        &self,
+        diags: &mut Diags,
+        file: &FileCtx,
+        id: &str,
+        path: &FieldPath,
+    ) -> Option<&LabScenario> {
+        if let Some(s) = self.scenarios.get(id) {
+            return Some(s);
+        }
+        if !self.known.lesson_unreadable && !self.known.scenarios.contains(id) {
+            let mut names: Vec<&str> = self.scenarios.keys().copied().collect();
+            names.sort_unstable();
+            let hint = super::suggest::did_you_mean(id, names.iter().copied())
+                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+            diags.error(
+                file,
+                path,
+                At::Value,
+                format!("lab scenario `{id}` is not defined in any lesson's `lab_scenarios`{hint}"),
+            );
+        }
+        None
+    }
+}
+
+fn nonblank(diags: &mut Diags, file: &FileCtx, text: &str, path: FieldPath) {
+    if text.trim().is_empty() {
+        diags.error(file, &path, At::Value, format!("{path}: the text is empty"));
+    }
+}
+
+fn check_lesson(file: &FileCtx, lesson: &Lesson, refs: &Refs<'_>, diags: &mut Diags) {
+    format_version(diags, file, lesson.format_version);
+    nonblank(diags, file, &lesson.title, p("title"));
+    unique_ids(
+        diags,
+        file,
+        "mode",
+        lesson.modes.iter().enumerate().map(|(i, m)| (m.id.as_str(), p(&format!("modes[{i}].id")))),
+    );
+    unique_ids(
+        diags,
+        file,
+        "myth",
+        lesson
+            .myth_busters
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.as_str(), p(&format!("myth_busters[{i}].id")))),
+    );
+    unique_ids(
+        diags,
+        file,
+        "pitfall",
+        lesson.pitfalls.iter().enumerate().map(|(i, m)| (m.id.as_str(), p(&format!("pitfalls[{i}].id")))),
+    );
+    unique_ids(
+        diags,
+        file,
+        "flow stage",
+        lesson
+            .concept_flow
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), p(&format!("concept_flow.stages[{i}].id")))),
+    );
+
+    for (i, step) in lesson.build_up.iter().enumerate() {
+        nonblank(diags, file, &step.title, p(&format!("build_up[{i}].title")));
+        if let Some(code) = &step.code {
+            check_code(diags, file, code, &format!("build_up[{i}].code"));
+        }
+        if let Some(predict) = &step.predict {
+            let base = format!("build_up[{i}].predict");
+            nonblank(diags, file, &predict.prompt, p(&format!("{base}.prompt")));
+            match (predict.options.len(), predict.best) {
+                (1, _) => diags.error(
+                    file,
+                    &p(&format!("{base}.options")),
+                    At::Value,
+                    "a prediction with options needs at least two",
+                ),
+                (0, Some(_)) => diags.error(
+                    file,
+                    &p(&format!("{base}.best")),
+                    At::Value,
+                    "`best` is set but there are no `options`",
+                ),
+                (n, Some(best)) if best >= n => diags.error(
+                    file,
+                    &p(&format!("{base}.best")),
+                    At::Value,
+                    format!(
+                        "`best` is {best} but there are only {n} options (counted from 0: 0 to {})",
+                        n - 1
+                    ),
+                ),
+                (n, None) if n >= 2 => diags.warning(
+                    file,
+                    &p(&format!("{base}.options")),
+                    At::Key,
+                    "options without `best`: say which option (0-based) the reveal agrees with",
+                ),
+                _ => {}
+            }
+            for (j, option) in predict.options.iter().enumerate() {
+                nonblank(diags, file, option, p(&format!("{base}.options[{j}]")));
+            }
+        }
+    }
+    for (i, myth) in lesson.myth_busters.iter().enumerate() {
+        nonblank(diags, file, &myth.question, p(&format!("myth_busters[{i}].question")));
+        nonblank(diags, file, &myth.belief, p(&format!("myth_busters[{i}].belief")));
+        if let Some(id) = &myth.lab_scenario {
+            refs.scenario(diags, file, id, &p(&format!("myth_busters[{i}].lab_scenario")));
+        }
+    }
+    for (i, pitfall) in lesson.pitfalls.iter().enumerate() {
+        check_code(diags, file, &pitfall.wrong, &format!("pitfalls[{i}].wrong"));
+        check_code(diags, file, &pitfall.correct, &format!("pitfalls[{i}].correct"));
+        if let Some(id) = &pitfall.lab_scenario {
+            refs.scenario(diags, file, id, &p(&format!("pitfalls[{i}].lab_scenario")));
+        }
+    }
+    for (i, takeaway) in lesson.key_takeaways.iter().enumerate() {
+        nonblank(diags, file, takeaway, p(&format!("key_takeaways[{i}]")));
+    }
+    for diagram in ["mental_model", "under_the_hood"] {
+        let list = if diagram == "mental_model" {
+            &lesson.mental_model.diagrams
+        } else {
+            &lesson.under_the_hood.diagrams
+        };
+        for (i, d) in list.iter().enumerate() {
+            nonblank(diags, file, &d.art, p(&format!("{diagram}.diagrams[{i}].art")));
+        }
+    }
+
+    // The visual breakdown: sample, table and tracker name the scenario that reproduces them.
+    check_code(diags, file, &lesson.execution_sample.code, "execution_sample.code");
+    refs.scenario(diags, file, &lesson.execution_sample.lab_scenario, &p("execution_sample.lab_scenario"));
+    let table = &lesson.execution_table;
+    if let Some(scenario) =
+        refs.scenario(diags, file, &table.lab_scenario, &p("execution_table.lab_scenario"))
+    {
+        let requests: Vec<&str> = scenario.requests.iter().map(|r| r.id.as_str()).collect();
+        for (i, row) in table.rows.iter().enumerate() {
+            if !requests.contains(&row.request.as_str()) {
+                diags.error(
+                    file,
+                    &p(&format!("execution_table.rows[{i}].request")),
+                    At::Value,
+                    format!(
+                        "request `{}` is not one of scenario `{}`'s requests ({})",
+                        row.request,
+                        scenario.id,
+                        requests.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    let mut steps = HashSet::new();
+    for (i, row) in table.rows.iter().enumerate() {
+        if !steps.insert(row.step) {
+            diags.error(
+                file,
+                &p(&format!("execution_table.rows[{i}].step")),
+                At::Value,
+                format!("step {} appears twice in the table", row.step),
+            );
+        }
+    }
+    for (i, moment) in lesson.key_moments.iter().enumerate() {
+        for (j, step) in moment.table_steps.iter().enumerate() {
+            if !steps.contains(step) {
+                diags.error(
+                    file,
+                    &p(&format!("key_moments[{i}].table_steps[{j}]")),
+                    At::Value,
+                    format!("the execution table has no step {step}"),
+                );
+            }
+        }
+    }
+    let tracker = &lesson.variable_tracker;
+    refs.scenario(diags, file, &tracker.lab_scenario, &p("variable_tracker.lab_scenario"));
+    if tracker.columns.is_empty() {
+        diags.error(file, &p("variable_tracker.columns"), At::Value, "the tracker needs at least one column");
+    }
+    for (i, var) in tracker.variables.iter().enumerate() {
+        if var.values.len() != tracker.columns.len() {
+            diags.error(
+                file,
+                &p(&format!("variable_tracker.variables[{i}].values")),
+                At::Value,
+                format!(
+                    "`{}` has {} value(s) but the tracker has {} column(s): one value per column",
+                    var.name,
+                    var.values.len(),
+                    tracker.columns.len()
+                ),
+            );
+        }
+    }
+
+    for (i, scenario) in lesson.lab_scenarios.iter().enumerate() {
+        check_scenario(diags, file, scenario, &format!("lab_scenarios[{i}]"));
+    }
+}
+
+fn format_version(diags: &mut Diags, file: &FileCtx, version: u32) {
+    if version != FORMAT_VERSION {
+        diags.error(
+            file,
+            &p("format_version"),
+            At::Value,
+            format!(
+                "format_version {version} is not supported: this build reads format_version {FORMAT_VERSION}"
+            ),
+        );
+    }
+}
+
+fn check_code(diags: &mut Diags, file: &FileCtx, code: &Code, base: &str) {
+    nonblank(diags, file, &code.source, p(&format!("{base}.source")));
+    if let Some(range) = &code.fastapi
+        && let Err(message) = VersionRange::parse(range)
+    {
+        diags.error(file, &p(&format!("{base}.fastapi")), At::Value, message);
+    }
+}
+
+fn check_scenario(diags: &mut Diags, file: &FileCtx, scenario: &LabScenario, base: &str) {
+    nonblank(diags, file, &scenario.title, p(&format!("{base}.title")));
+    if let Some(cors) = &scenario.cors
+        && !CORS_MODES.contains(&cors.as_str())
+    {
+        diags.error(
+            file,
+            &p(&format!("{base}.cors")),
+            At::Value,
+            format!("unknown CORS mode `{cors}`: expected one of `off`, `wildcard`, `trusted`"),
+        );
+    }
+    if scenario.requests.is_empty() {
+        diags.error(
+            file,
+            &p(&format!("{base}.requests")),
+            At::Value,
+            "a scenario needs at least one request",
+        );
+    }
+    unique_ids(
+        diags,
+        file,
+        "request",
+        scenario
+            .requests
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), p(&format!("{base}.requests[{i}].id")))),
+    );
+    for (i, request) in scenario.requests.iter().enumerate() {
+        check_request(diags, file, request, &format!("{base}.requests[{i}]"));
+    }
+}
+
+fn check_request(diags: &mut Diags, file: &FileCtx, request: &LabRequest, base: &str) {
+    if !METHODS.contains(&request.method.as_str()) {
+        let upper = request.method.to_ascii_uppercase();
+        let hint = if METHODS.contains(&upper.as_str()) {
+            format!("; write it in capitals: `{upper}`")
+        } else {
+            String::new()
+        };
+        diags.error(
+            file,
+            &p(&format!("{base}.method")),
+            At::Value,
+            format!("unknown HTTP method `{}`: expected one of {}{hint}", request.method, METHODS.join(", ")),
+        );
+    }
+    if !request.path.starts_with('/') || request.path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        diags.error(
+            file,
+            &p(&format!("{base}.path")),
+            At::Value,
+            format!(
+                "`{}` is not a request target: it starts with `/` and has no spaces (encode them as %20)",
+                request.path
+            ),
+        );
+    }
+    for (i, header) in request.headers.iter().enumerate() {
+        if let Some(problem) = header_problem(header) {
+            diags.error(file, &p(&format!("{base}.headers[{i}]")), At::Value, problem);
+        }
+    }
+    if let Some(credential) = &request.credential
+        && !CREDENTIAL_PRESETS.contains(&credential.as_str())
+    {
+        let hint = super::suggest::did_you_mean(credential, CREDENTIAL_PRESETS).map_or_else(
+            || format!("; the presets are {}", CREDENTIAL_PRESETS.join(", ")),
+            |s| format!("; did you mean `{s}`?"),
+        );
+        diags.error(
+            file,
+            &p(&format!("{base}.credential")),
+            At::Value,
+            format!("unknown credential preset `{credential}`{hint}"),
+        );
+    }
+    if request.expect.is_empty() {
+        diags.error(
+            file,
+            &p(&format!("{base}.expect")),
+            At::Value,
+            "say what FastAPI answers: at least one `expect` entry",
+        );
+    }
+    for (i, expect) in request.expect.iter().enumerate() {
+        if !(100..=599).contains(&expect.status) {
+            diags.error(
+                file,
+                &p(&format!("{base}.expect[{i}].status")),
+                At::Value,
+                format!("{} is not an HTTP status (100 to 599)", expect.status),
+            );
+        }
+        if let Some(range) = &expect.fastapi
+            && let Err(message) = VersionRange::parse(range)
+        {
+            diags.error(file, &p(&format!("{base}.expect[{i}].fastapi")), At::Value, message);
+        }
+    }
+}
+
+/// `Name: value`: a token name (RFC 9110), a colon, a value without line breaks (may be empty,
+/// the lab sends empty headers on purpose).
+#[must_use]
+pub fn header_problem(header: &str) -> Option<String> {
+    let Some((name, value)) = header.split_once(':') else {
+        return Some(format!("header `{header}` is not `Name: value`"));
+    };
+    let tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(tchar) {
+        return Some(format!(
+            "header name `{name}` is not valid: letters, digits and `-`, no spaces before the colon"
+        ));
+    }
+    if value.chars().any(|c| c == '\r' || c == '\n' || c == '\0') {
+        return Some(format!("header `{name}` has a line break or NUL in its value"));
+    }
+    None
+}
+
+fn check_quiz(file: &FileCtx, quiz: &Quiz, lessons: &HashSet<&str>, refs: &Refs<'_>, diags: &mut Diags) {
+    format_version(diags, file, quiz.format_version);
+    nonblank(diags, file, &quiz.title, p("title"));
+    if !lessons.contains(quiz.lesson.as_str())
+        && !refs.known.lesson_unreadable
+        && !refs.known.lessons.contains(&quiz.lesson)
+    {
+        let hint = super::suggest::did_you_mean(&quiz.lesson, lessons.iter().copied())
+            .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+        diags.error(file, &p("lesson"), At::Value, format!("lesson `{}` does not exist{hint}", quiz.lesson));
+    }
+    if quiz.questions.is_empty() {
+        diags.error(file, &p("questions"), At::Value, "a quiz needs at least one question");
+    }
+    unique_ids(
+        diags,
+        file,
+        "question",
+        quiz.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), p(&format!("questions[{i}].id")))),
+    );
+    for (i, question) in quiz.questions.iter().enumerate() {
+        check_question(diags, file, question, &format!("questions[{i}]"), refs);
+    }
+}
+
+fn check_question(diags: &mut Diags, file: &FileCtx, q: &Question, base: &str, refs: &Refs<'_>) {
+    let at = |field: &str| p(&format!("{base}.{field}"));
+    if q.choices.len() < 2 {
+        diags.error(
+            file,
+            &at("choices"),
+            At::Value,
+            format!("a question needs at least two choices (it has {})", q.choices.len()),
+        );
+    }
+    unique_ids(
+        diags,
+        file,
+        "choice",
+        q.choices.iter().enumerate().map(|(i, c)| (c.id.as_str(), at(&format!("choices[{i}].id")))),
+    );
+    let ids: Vec<&str> = q.choices.iter().map(|c| c.id.as_str()).collect();
+    if !ids.contains(&q.answer.as_str()) {
+        diags.error(
+            file,
+            &at("answer"),
+            At::Value,
+            format!("answer `{}` is not one of the choices ({})", q.answer, ids.join(", ")),
+        );
+    }
+    for (i, choice) in q.choices.iter().enumerate() {
+        nonblank(diags, file, &choice.text, at(&format!("choices[{i}].text")));
+        let right = choice.id == q.answer;
+        match (&choice.mistake, right) {
+            (None, false) => diags.error(
+                file,
+                &at(&format!("choices[{i}]")),
+                At::Value,
+                format!(
+                    "wrong choice `{}` needs a `mistake`: why a learner picks it and why it is wrong",
+                    choice.id
+                ),
+            ),
+            (Some(_), true) => diags.error(
+                file,
+                &at(&format!("choices[{i}].mistake")),
+                At::Key,
+                format!("choice `{}` is the answer, so it has no `mistake`", choice.id),
+            ),
+            _ => {}
+        }
+    }
+    match q.hints.len() {
+        0 => diags.error(file, &at("hints"), At::Value, "a question needs at least one hint"),
+        1 => diags.warning(
+            file,
+            &at("hints"),
+            At::Value,
+            "one hint: a ladder of two or more (gentle, then pointed) helps more",
+        ),
+        _ => {}
+    }
+    for (i, hint) in q.hints.iter().enumerate() {
+        nonblank(diags, file, hint, at(&format!("hints[{i}]")));
+    }
+    if q.solution.is_empty() {
+        diags.error(file, &at("solution"), At::Value, "the worked solution needs at least one step");
+    }
+    nonblank(diags, file, &q.quick_check, at("quick_check"));
+    for (i, tag) in q.tags.iter().enumerate() {
+        if let Some(problem) = id_problem(tag) {
+            diags.error(file, &at(&format!("tags[{i}]")), At::Value, problem.replacen("id", "tag", 1));
+        }
+    }
+    if let Some(code) = &q.code {
+        check_code(diags, file, code, &format!("{base}.code"));
+    }
+    if let Some(id) = &q.lab_scenario {
+        refs.scenario(diags, file, id, &at("lab_scenario"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_lower_case_words() {
+        for good in ["why-api-security", "q1", "a", "jwt-alg-none-2"] {
+            assert_eq!(id_problem(good), None, "{good}");
+        }
+        for bad in ["", "Why", "two words", "trailing-", "-lead", "under_score", "é", &"x".repeat(65)] {
+            assert!(id_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn headers_are_name_colon_value() {
+        assert_eq!(header_problem("Authorization: Bearer securetoken"), None);
+        assert_eq!(header_problem("Authorization:"), None, "empty values are sent on purpose");
+        assert_eq!(header_problem("X-API-Key: "), None);
+        assert!(header_problem("Authorization Bearer x").unwrap().contains("not `Name: value`"));
+        assert!(header_problem("Bad Name: x").unwrap().contains("not valid"));
+        assert!(header_problem(": x").unwrap().contains("not valid"));
+        assert!(header_problem("X: a\r\nInjected: b").unwrap().contains("line break"));
+    }
+}
