@@ -119,6 +119,9 @@ pub fn check_all(sources: &[Source]) -> Report {
             diags.error_at(&lessons_dir, Pos { line: 1, col: 1 }, message);
         }
         let mut referenced: HashSet<PathBuf> = HashSet::new();
+        // Directories holding a YAML file that could not be parsed: their Markdown may well be
+        // referenced, we just cannot tell, so it is not called unreferenced.
+        let mut unsure: HashSet<PathBuf> = HashSet::new();
         for rel in yaml {
             files += 1;
             let shown = display_path(source, rel, prefix_dirs);
@@ -138,18 +141,26 @@ pub fn check_all(sources: &[Source]) -> Report {
                             }
                         }
                     }
-                    Parsed::Failed(None) => known.lesson_unreadable = true,
+                    Parsed::Failed(None) => {
+                        known.lesson_unreadable = true;
+                        unsure.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf());
+                    }
                 }
-            } else if let Parsed::Ok(file, quiz) =
-                ctx.parse::<Quiz>(&validate::quiz_schema(), &mut diags, &mut referenced)
-            {
-                quizzes.push((file, quiz));
+            } else {
+                match ctx.parse::<Quiz>(&validate::quiz_schema(), &mut diags, &mut referenced) {
+                    Parsed::Ok(file, quiz) => quizzes.push((file, quiz)),
+                    Parsed::Failed(Some(_)) => {}
+                    Parsed::Failed(None) => {
+                        unsure.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf());
+                    }
+                }
             }
         }
         // Markdown nobody references is probably a forgotten `file:` or a typo in one.
         for md in listing.files.iter().filter(|p| is_markdown(p)) {
             let is_readme = md.file_name().is_some_and(|n| n.eq_ignore_ascii_case("README.md"));
-            if !is_readme && !referenced.contains(md) {
+            let in_unsure_dir = md.ancestors().skip(1).any(|d| unsure.contains(d));
+            if !is_readme && !referenced.contains(md) && !in_unsure_dir {
                 diags.warnings.push(ContentError::file(
                     display_path(source, md, prefix_dirs),
                     "Markdown file is not referenced by any lesson or quiz (`{ file: NAME.md }`)",
@@ -196,6 +207,10 @@ impl FileParse<'_> {
         let Some(text) = read_text(self.source, self.rel, shown, diags) else {
             return Parsed::Failed(None);
         };
+        if let Err((pos, message)) = syntax_check(&text) {
+            diags.error_at(shown, pos, message);
+            return Parsed::Failed(None);
+        }
         let marks = match locate::scan(&text) {
             Ok(marks) => marks,
             Err(problems) => {
@@ -358,6 +373,59 @@ fn mark_md_references(value: &Value, dir: &Path, referenced: &mut HashSet<PathBu
     }
 }
 
+/// libyaml's verdict on the syntax, located where it noticed the problem (it names the broken
+/// line more often than yaml-rust2 does). Deserializing `IgnoredAny` walks the events without
+/// ever following an alias, so a bomb costs nothing here; the guard in `locate` comes next.
+fn syntax_check(text: &str) -> Result<(), (Pos, String)> {
+    use serde::Deserialize;
+    let run = || serde::de::IgnoredAny::deserialize(serde_yaml::Deserializer::from_str(text)).map(|_| ());
+    match std::panic::catch_unwind(run) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => {
+            let mut pos =
+                e.location().map_or(Pos { line: 1, col: 1 }, |l| Pos { line: l.line(), col: l.column() });
+            let message = syntax_message(&e.to_string());
+            if message.contains("EOF while parsing")
+                && text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+            {
+                return Err((pos, "the file is empty: expected the fields of a lesson or quiz".to_owned()));
+            }
+            if message.contains("more than one document") {
+                // libyaml does not say where; the event scan does.
+                if let Err(problems) = locate::scan(text)
+                    && let Some(p) = problems.first()
+                {
+                    pos = p.pos();
+                }
+                return Err((pos, "more than one YAML document in one file (a `---` line): put each lesson or quiz in its own file".to_owned()));
+            }
+            Err((pos, format!("invalid YAML: {message}")))
+        }
+        Err(_) => Err((Pos { line: 1, col: 1 }, "the YAML parser failed on this file".to_owned())),
+    }
+}
+
+/// libyaml says `PROBLEM at line L column C, while parsing THING at line L2 column C2`. The
+/// first place is printed in front of the message already; the second, where the unfinished
+/// thing started, often names the line that really is broken, so it is kept in words.
+fn syntax_message(raw: &str) -> String {
+    let (problem, context) = match raw.split_once(", while ") {
+        Some((problem, context)) => (problem, Some(context)),
+        None => (raw, None),
+    };
+    let problem = strip_location(problem);
+    match context {
+        None => problem,
+        Some(context) => match context.rsplit_once(" at line ") {
+            Some((thing, place)) => {
+                let place = place.replacen(" column ", ", column ", 1);
+                format!("{problem}, while {thing} that starts at line {place}")
+            }
+            None => format!("{problem}, while {context}"),
+        },
+    }
+}
+
 /// `file:` must name a `.md` file inside the content directory (no absolute paths, no `..`).
 fn md_reference(dir: &Path, name: &str) -> Result<PathBuf, String> {
     let path = Path::new(name);
@@ -451,6 +519,20 @@ mod tests {
         assert!(md_reference(Path::new("lessons/a"), "../../etc/x.md").unwrap_err().contains("without `..`"));
         assert!(md_reference(Path::new("lessons/a"), "/etc/x.md").is_err());
         assert!(md_reference(Path::new("lessons/a"), "x.txt").unwrap_err().contains("not a Markdown file"));
+    }
+
+    #[test]
+    fn syntax_messages_keep_where_the_unfinished_thing_started() {
+        assert_eq!(
+            syntax_message(
+                "did not find expected ',' or ']' at line 4 column 8, while parsing a flow sequence at line 3 column 8"
+            ),
+            "did not find expected ',' or ']', while parsing a flow sequence that starts at line 3, column 8"
+        );
+        assert_eq!(
+            syntax_message("mapping values are not allowed in this context at line 2 column 4"),
+            "mapping values are not allowed in this context"
+        );
     }
 
     #[test]

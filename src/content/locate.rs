@@ -291,6 +291,13 @@ fn scan_inner(text: &str) -> Result<Marks, Vec<ScanProblem>> {
                     anchor_sizes.insert(anchor, 1);
                 }
                 let literal = matches!(style, yaml_rust2::scanner::TScalarStyle::Literal);
+                // `key:` with nothing after it: the parser marks the empty value at the next
+                // token, often on a later line; the key is where a reader looks.
+                let empty = value.is_empty() && matches!(style, yaml_rust2::scanner::TScalarStyle::Plain);
+                let pos = match stack.last() {
+                    Some(Frame::Map { key: Some((_, key_pos)), .. }) if empty => *key_pos,
+                    _ => pos,
+                };
                 place(&mut stack, &mut marks, &mut duplicates, pos, Some(value), literal);
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
@@ -433,6 +440,12 @@ nested:
         assert_eq!(at(&marks, "nested.inner.b[1]"), (11, 24));
         assert_eq!(at(&marks, "nested.inner.a"), (11, 14));
         assert!(marks.get(&FieldPath::parse("build_up[1].body")).unwrap().literal_block);
+    }
+
+    #[test]
+    fn empty_values_point_at_their_key() {
+        let marks = scan("a:\nb: 1\n").unwrap();
+        assert_eq!(at(&marks, "a"), (1, 1));
     }
 
     #[test]

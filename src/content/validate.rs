@@ -127,6 +127,10 @@ impl<'s> Walker<'s> {
             }
             return;
         }
+        if let Some(allowed) = constants(schema) {
+            self.walk_enum(&allowed, value, path);
+            return;
+        }
         if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array) {
             self.walk_any_of(schema, branches, value, path);
             return;
@@ -342,7 +346,7 @@ impl<'s> Walker<'s> {
         if name == Some(MD_DEF) {
             return value.is_string() || value.is_mapping();
         }
-        if schema.get("enum").is_some() {
+        if schema.get("enum").is_some() || constants(schema).is_some() {
             return value.is_string();
         }
         match schema.get("type") {
@@ -382,6 +386,26 @@ impl<'s> Walker<'s> {
             _ => "a value".to_owned(),
         }
     }
+}
+
+/// The allowed values of an enum written as `enum: [...]`, a single `const`, or (for enums
+/// whose variants carry doc comments) `oneOf: [{const: ...}, ...]`.
+fn constants(schema: &Json) -> Option<Vec<Json>> {
+    if let Some(c) = schema.get("const") {
+        return Some(vec![c.clone()]);
+    }
+    let branches = schema.get("oneOf").or_else(|| schema.get("anyOf"))?.as_array()?;
+    let mut out = Vec::new();
+    for branch in branches {
+        if let Some(c) = branch.get("const") {
+            out.push(c.clone());
+        } else if let Some(values) = branch.get("enum").and_then(Json::as_array) {
+            out.extend(values.iter().cloned());
+        } else {
+            return None;
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// `a.b: ` in front of messages about a nested field, so a reader knows which one.
@@ -540,6 +564,19 @@ quick_check: And 403?
         let got =
             problems(&question_schema(), &CHOICE_QUESTION.replace("quick_check: And 403?", "quick_check:"));
         assert_eq!(got[0].2, "quick_check: expected text, found nothing (the value is empty)");
+    }
+
+    #[test]
+    fn enums_with_documented_variants_are_checked_too() {
+        // QuizKind's variants have doc comments, so schemars writes `oneOf` of `const`s.
+        let quiz = quiz_schema();
+        let got =
+            problems(&quiz, "format_version: 1\nid: q\ntitle: t\nkind: pop\nlesson: l\nquestions: []\n");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].2.starts_with("kind: unknown value `pop`: expected one of `visual`, `practice`"),
+            "{got:?}"
+        );
     }
 
     #[test]
