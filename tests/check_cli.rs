@@ -463,13 +463,13 @@ fn bad_input_gets_a_clear_located_error() {
     // parsing is quadratic in the depth: unguarded, this takes minutes).
     std::fs::write(dir.path().join(QUIZ), format!("id: {}{}", "[".repeat(400_000), "]".repeat(400_000)))
         .unwrap();
-    assert_reports(dir.path(), "quizzes/demo-quiz.yaml:1:68: error: YAML nested more than 64 levels deep");
+    assert_reports(dir.path(), "quizzes/demo-quiz.yaml:1:69: error: YAML nested more than 64 levels deep");
     let dir = copy();
     std::fs::write(dir.path().join(QUIZ), format!("id: {}x\n", "- ".repeat(400_000))).unwrap();
     assert_reports(dir.path(), "quizzes/demo-quiz.yaml:1:");
     let dir = copy();
     std::fs::write(dir.path().join(QUIZ), format!("id: {}x{}", "[".repeat(80), "]".repeat(80))).unwrap();
-    assert_reports(dir.path(), "quizzes/demo-quiz.yaml:1:68: error: YAML nested more than 64 levels deep");
+    assert_reports(dir.path(), "quizzes/demo-quiz.yaml:1:69: error: YAML nested more than 64 levels deep");
 
     // Billion laughs: refused at the alias that would blow past the limit.
     let dir = copy();

@@ -31,11 +31,12 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
         dirs.iter().cloned().map(Source::Dir).collect()
     };
     let report = content::check(&sources);
+    let mut out = String::new();
     for e in &report.errors {
-        println!("{e}");
+        out.push_str(&format!("{e}\n"));
     }
     for w in &report.warnings {
-        println!("{}", w.as_warning());
+        out.push_str(&format!("{}\n", w.as_warning()));
     }
     let warnings = match report.warnings.len() {
         0 => String::new(),
@@ -43,20 +44,32 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
     };
     if report.errors.is_empty() {
         let questions: usize = report.catalog.quizzes.iter().map(|q| q.questions.len()).sum();
-        println!(
-            "ok: {} lesson(s), {} quiz(zes), {} question(s); no errors{warnings}",
+        out.push_str(&format!(
+            "ok: {} lesson(s), {} quiz(zes), {} question(s); no errors{warnings}\n",
             report.catalog.lessons.len(),
             report.catalog.quizzes.len(),
             questions
-        );
+        ));
+        print_out(&out)?;
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
-            "{} error(s) in {} file(s){warnings}; {} file(s) checked",
+        out.push_str(&format!(
+            "{} error(s) in {} file(s){warnings}; {} file(s) checked\n",
             report.errors.len(),
             load::files_with_errors(&report.errors),
             report.files
-        );
+        ));
+        print_out(&out)?;
         Ok(ExitCode::from(1))
+    }
+}
+
+/// Writes to stdout; a closed pipe (`check | head`) is not an error worth a panic or a message.
+pub(crate) fn print_out(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("cannot write to stdout", e)),
+        _ => Ok(()),
     }
 }

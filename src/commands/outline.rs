@@ -18,9 +18,9 @@ pub fn run(cli: &Cli, args: &OutlineArgs) -> Result<ExitCode, Error> {
     if args.json {
         let text = serde_json::to_string_pretty(&to_json(&catalog))
             .map_err(|e| Error::Usage(format!("cannot print the outline: {e}")))?;
-        println!("{text}");
+        super::check::print_out(&format!("{text}\n"))?;
     } else {
-        print!("{}", to_text(&catalog));
+        super::check::print_out(&to_text(&catalog))?;
     }
     Ok(ExitCode::SUCCESS)
 }

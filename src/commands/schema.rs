@@ -18,6 +18,6 @@ pub fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
     };
     let text = serde_json::to_string_pretty(&value)
         .map_err(|e| Error::Usage(format!("cannot print the schema: {e}")))?;
-    println!("{text}");
+    super::check::print_out(&format!("{text}\n"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -207,6 +207,10 @@ impl FileParse<'_> {
         let Some(text) = read_text(self.source, self.rel, shown, diags) else {
             return Parsed::Failed(None);
         };
+        if let Err(problem) = locate::prescan_depth(&text) {
+            diags.error_at(shown, problem.pos(), problem.message());
+            return Parsed::Failed(None);
+        }
         if let Err((pos, message)) = syntax_check(&text) {
             diags.error_at(shown, pos, message);
             return Parsed::Failed(None);

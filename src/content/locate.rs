@@ -212,6 +212,59 @@ impl ScanProblem {
     }
 }
 
+/// A linear pre-scan that runs before *any* YAML parser sees the text: both libyaml and
+/// yaml-rust2 take time quadratic in the nesting depth of flow collections (`[[[[…]]]]`) and of
+/// compact sequences (`- - - - x`), so a 1 MiB file of brackets would hang `check` for
+/// minutes. This estimates the depth without parsing: flow brackets counted from where a node
+/// can start (line start, after `- `, `? `, `: `) and anywhere inside a flow collection, plus
+/// the compact indicators at the start of a line. Real content never comes close.
+pub fn prescan_depth(text: &str) -> Result<(), ScanProblem> {
+    let mut flow: usize = 0;
+    for (i, line) in text.lines().enumerate() {
+        let too_deep = |col: usize| ScanProblem::TooDeep { pos: Pos { line: i + 1, col } };
+        let bytes = line.as_bytes();
+        let mut j = bytes.iter().take_while(|b| **b == b' ').count();
+        if flow == 0 {
+            // Compact nesting at the start of the line: `- - - x`, `? - x`…
+            let mut compact = 0;
+            while j + 1 < bytes.len() && matches!(bytes[j], b'-' | b'?' | b':') && bytes[j + 1] == b' ' {
+                compact += 1;
+                j += 2;
+                while j < bytes.len() && bytes[j] == b' ' {
+                    j += 1;
+                }
+                if compact > MAX_DEPTH {
+                    return Err(too_deep(j + 1));
+                }
+            }
+        }
+        let mut node_start = true;
+        let mut k = j;
+        while k < bytes.len() {
+            let b = bytes[k];
+            if b == b'#' && (k == 0 || bytes[k - 1] == b' ') {
+                break;
+            }
+            match b {
+                b'[' | b'{' if flow > 0 || node_start => {
+                    flow += 1;
+                    if flow > MAX_DEPTH {
+                        return Err(too_deep(k + 1));
+                    }
+                }
+                b']' | b'}' if flow > 0 => flow -= 1,
+                _ => {}
+            }
+            // A node can start after `- `, `: `, `? ` (and, in flow, after `,`); not mid-text.
+            node_start = matches!(b, b' ' | b'\t') && node_start
+                || (k + 1 < bytes.len() && matches!(b, b'-' | b':' | b'?') && bytes[k + 1] == b' ')
+                || matches!(b, b'[' | b'{' | b',') && flow > 0;
+            k += 1;
+        }
+    }
+    Ok(())
+}
+
 enum Frame {
     Map {
         path: FieldPath,
@@ -488,6 +541,27 @@ nested:
         let text = (0..200).map(|i| format!("{}k:\n", "  ".repeat(i))).collect::<String>();
         let err = scan(&text).unwrap_err();
         assert!(matches!(err[0], ScanProblem::TooDeep { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn the_prescan_catches_deep_nesting_before_any_parser() {
+        let deep = format!("id: {}{}", "[".repeat(400_000), "]".repeat(400_000));
+        assert_eq!(prescan_depth(&deep), Err(ScanProblem::TooDeep { pos: Pos { line: 1, col: 69 } }));
+        let compact = format!("{}x", "- ".repeat(1_000));
+        assert!(prescan_depth(&compact).is_err());
+        let nested_flow = "a: {b: [c, {d: [[e]]}]}\n";
+        assert_eq!(prescan_depth(nested_flow), Ok(()));
+    }
+
+    #[test]
+    fn the_prescan_ignores_brackets_in_prose_and_comments() {
+        let prose = format!(
+            "text: see {} here # {}\nbody: |\n  a [link](x) and {}\n",
+            "[".repeat(100),
+            "[".repeat(100),
+            "[(".repeat(100)
+        );
+        assert_eq!(prescan_depth(&prose), Ok(()));
     }
 
     #[test]
