@@ -2,6 +2,9 @@
 //! `tests/fixtures/content/valid` with one mistake each, asserting the exit code and the exact
 //! `PATH:LINE:COL` of every error kind.
 
+// A test crate: helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
