@@ -539,6 +539,85 @@ mod tests {
         );
     }
 
+    mod never_panics {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn fixture(rel: &str) -> String {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid");
+            std::fs::read_to_string(root.join(rel)).unwrap()
+        }
+
+        /// Checks a content dir whose lesson is `lesson` (and the fixture quiz); every error must
+        /// be located inside the file it names (or at 1:1).
+        fn check_lesson_text(lesson: &[u8]) {
+            let dir = tempfile::tempdir().unwrap();
+            let lessons = dir.path().join("lessons/x");
+            std::fs::create_dir_all(&lessons).unwrap();
+            std::fs::create_dir_all(dir.path().join("quizzes")).unwrap();
+            std::fs::write(lessons.join("lesson.yaml"), lesson).unwrap();
+            std::fs::write(dir.path().join("quizzes/q.yaml"), fixture("quizzes/demo-quiz.yaml")).unwrap();
+            let report = check_all(&[Source::Dir(dir.path().to_path_buf())]);
+            let lines = lesson.split(|b| *b == b'\n').count() + 1;
+            for e in &report.errors {
+                assert!(e.line >= 1 && e.col >= 1, "{e}");
+                if e.path.ends_with("lesson.yaml") {
+                    assert!(e.line <= lines, "{e} (file has {lines} lines)");
+                }
+            }
+            // Success means the lesson really loaded: an error or a lesson, never neither.
+            if report.errors.is_empty() {
+                assert_eq!(report.catalog.lessons.len(), 1);
+            }
+        }
+
+        fn yaml_value() -> impl Strategy<Value = Value> {
+            let names = prop::sample::select(vec![
+                "id", "title", "build_up", "level", "file", "body", "x", "answer", "<<", "requests",
+            ]);
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(|n| Value::Number(n.into())),
+                ".{0,12}".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(5, 48, 6, move |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Sequence),
+                    prop::collection::vec((names.clone(), inner), 0..6).prop_map(|kv| {
+                        Value::Mapping(
+                            kv.into_iter().map(|(k, v)| (Value::String(k.to_owned()), v)).collect(),
+                        )
+                    }),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+                check_lesson_text(&bytes);
+            }
+
+            #[test]
+            fn arbitrary_structured_yaml(value in yaml_value()) {
+                let text = serde_yaml::to_string(&value).unwrap();
+                check_lesson_text(text.as_bytes());
+            }
+
+            #[test]
+            fn the_valid_lesson_with_one_line_mangled(line in 0usize..130, junk in "[ :\\-\\[\\]{}&*!|>'\"#%@`a-z0-9]{0,12}") {
+                let text = fixture("lessons/demo-lesson/lesson.yaml");
+                let mut lines: Vec<&str> = text.lines().collect();
+                let i = line % lines.len();
+                lines[i] = &junk;
+                check_lesson_text(lines.join("\n").as_bytes());
+            }
+        }
+    }
+
     #[test]
     fn utf8_errors_point_at_the_bad_byte() {
         let bytes = b"id: x\ntitle: caf\xe9\n";
