@@ -234,6 +234,10 @@ impl FileParse<'_> {
             }
         };
         let file = FileCtx { shown: shown.to_path_buf(), marks };
+        if value.is_null() {
+            diags.error(&file, &FieldPath::root(), At::Value, "the file is empty: expected the fields of a lesson or quiz");
+            return Parsed::Failed(Some(value));
+        }
         if !value.is_mapping() {
             let found = validate::kind_of(&value);
             diags.error(
