@@ -379,6 +379,8 @@ fn independent_mistakes_in_one_file_are_all_reported() {
     edit(dir.path(), LESSON, "title: A small lesson", "tittle: A small lesson");
     edit(dir.path(), LESSON, "minutes: 5", "minutes: five");
     edit(dir.path(), LESSON, "level: expert", "level: expret");
+    // A semantic mistake in a file that also has structural ones is reported in the same run.
+    edit(dir.path(), LESSON, "credential: fresh-jwt", "credential: fresh-jwtt");
     edit(dir.path(), QUIZ, "    answer: a", "    answer: c");
     let r = check(dir.path());
     assert_eq!(r.code, 1);
@@ -391,13 +393,14 @@ fn independent_mistakes_in_one_file_are_all_reported() {
             "lessons/demo-lesson/lesson.yaml:3:1",
             "lessons/demo-lesson/lesson.yaml:4:10",
             "lessons/demo-lesson/lesson.yaml:31:12",
+            "lessons/demo-lesson/lesson.yaml:119:21",
             "quizzes/demo-quiz.yaml:12:9",
             "quizzes/demo-quiz.yaml:17:13",
         ],
         "{}",
         r.stdout
     );
-    assert_eq!(r.stdout.lines().last().unwrap(), "6 error(s) in 2 file(s); 2 file(s) checked");
+    assert_eq!(r.stdout.lines().last().unwrap(), "7 error(s) in 2 file(s); 2 file(s) checked");
 }
 
 #[test]

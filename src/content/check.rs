@@ -7,9 +7,15 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde::de::DeserializeOwned;
+use serde_yaml::Value;
+
 use super::load::{Diags, FileCtx, Known};
 use super::locate::FieldPath;
-use super::schema::{Code, FORMAT_VERSION, LabRequest, LabScenario, Lesson, Question, Quiz};
+use super::schema::{
+    BuildUpStep, Code, Diagram, ExecutionSample, ExecutionTable, FORMAT_VERSION, FlowStage, KeyMoment,
+    LabRequest, LabScenario, LearningMode, Lesson, Myth, Pitfall, Question, Quiz, VariableTracker,
+};
 use super::validate::At;
 use super::version::VersionRange;
 
@@ -51,14 +57,145 @@ pub fn id_problem(id: &str) -> Option<String> {
     None
 }
 
+/// A lesson as the checks see it: every part that is well formed, with its index. A valid file
+/// gives all of them; a file with structural errors gives the items that still deserialize on
+/// their own, so their mistakes are reported in the same run.
+#[derive(Debug, Default)]
+pub(crate) struct LessonParts {
+    pub format_version: Option<u32>,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub modes: Vec<(usize, LearningMode)>,
+    pub build_up: Vec<(usize, BuildUpStep)>,
+    pub myths: Vec<(usize, Myth)>,
+    pub pitfalls: Vec<(usize, Pitfall)>,
+    pub takeaways: Vec<(usize, String)>,
+    pub mental_model_diagrams: Vec<(usize, Diagram)>,
+    pub under_the_hood_diagrams: Vec<(usize, Diagram)>,
+    pub flow_stages: Vec<(usize, FlowStage)>,
+    pub sample: Option<ExecutionSample>,
+    pub table: Option<ExecutionTable>,
+    pub tracker: Option<VariableTracker>,
+    pub moments: Vec<(usize, KeyMoment)>,
+    pub scenarios: Vec<(usize, LabScenario)>,
+}
+
+fn indexed<T: Clone>(items: &[T]) -> Vec<(usize, T)> {
+    items.iter().cloned().enumerate().collect()
+}
+
+/// The elements of the list at `path` that deserialize on their own.
+fn items_at<T: DeserializeOwned>(value: &Value, path: &[&str]) -> Vec<(usize, T)> {
+    let mut node = Some(value);
+    for key in path {
+        node = node.and_then(|n| n.get(*key));
+    }
+    let Some(list) = node.and_then(Value::as_sequence) else { return Vec::new() };
+    list.iter().enumerate().filter_map(|(i, v)| T::deserialize(v).ok().map(|t| (i, t))).collect()
+}
+
+fn field<T: DeserializeOwned>(value: &Value, key: &str) -> Option<T> {
+    value.get(key).and_then(|v| T::deserialize(v).ok())
+}
+
+impl LessonParts {
+    pub fn from_lesson(l: &Lesson) -> Self {
+        LessonParts {
+            format_version: Some(l.format_version),
+            id: Some(l.id.clone()),
+            title: Some(l.title.clone()),
+            modes: indexed(&l.modes),
+            build_up: indexed(&l.build_up),
+            myths: indexed(&l.myth_busters),
+            pitfalls: indexed(&l.pitfalls),
+            takeaways: indexed(&l.key_takeaways),
+            mental_model_diagrams: indexed(&l.mental_model.diagrams),
+            under_the_hood_diagrams: indexed(&l.under_the_hood.diagrams),
+            flow_stages: indexed(&l.concept_flow.stages),
+            sample: Some(l.execution_sample.clone()),
+            table: Some(l.execution_table.clone()),
+            tracker: Some(l.variable_tracker.clone()),
+            moments: indexed(&l.key_moments),
+            scenarios: indexed(&l.lab_scenarios),
+        }
+    }
+
+    pub fn from_value(v: &Value) -> Self {
+        LessonParts {
+            format_version: field(v, "format_version"),
+            id: field(v, "id"),
+            title: field(v, "title"),
+            modes: items_at(v, &["modes"]),
+            build_up: items_at(v, &["build_up"]),
+            myths: items_at(v, &["myth_busters"]),
+            pitfalls: items_at(v, &["pitfalls"]),
+            takeaways: items_at(v, &["key_takeaways"]),
+            mental_model_diagrams: items_at(v, &["mental_model", "diagrams"]),
+            under_the_hood_diagrams: items_at(v, &["under_the_hood", "diagrams"]),
+            flow_stages: items_at(v, &["concept_flow", "stages"]),
+            sample: field(v, "execution_sample"),
+            table: field(v, "execution_table"),
+            tracker: field(v, "variable_tracker"),
+            moments: items_at(v, &["key_moments"]),
+            scenarios: items_at(v, &["lab_scenarios"]),
+        }
+    }
+}
+
+/// A quiz as the checks see it (see [`LessonParts`]).
+#[derive(Debug, Default)]
+pub(crate) struct QuizParts {
+    pub format_version: Option<u32>,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub lesson: Option<String>,
+    /// `None` when the field is missing or not a list (already reported).
+    pub question_count: Option<usize>,
+    /// Every question's id, even of questions that are otherwise broken (for uniqueness).
+    pub question_ids: Vec<(usize, String)>,
+    pub questions: Vec<(usize, Question)>,
+}
+
+impl QuizParts {
+    pub fn from_quiz(q: &Quiz) -> Self {
+        QuizParts {
+            format_version: Some(q.format_version),
+            id: Some(q.id.clone()),
+            title: Some(q.title.clone()),
+            lesson: Some(q.lesson.clone()),
+            question_count: Some(q.questions.len()),
+            question_ids: q.questions.iter().map(|x| x.id.clone()).enumerate().collect(),
+            questions: indexed(&q.questions),
+        }
+    }
+
+    pub fn from_value(v: &Value) -> Self {
+        let list = v.get("questions").and_then(Value::as_sequence);
+        QuizParts {
+            format_version: field(v, "format_version"),
+            id: field(v, "id"),
+            title: field(v, "title"),
+            lesson: field(v, "lesson"),
+            question_count: list.map(Vec::len),
+            question_ids: list
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .filter_map(|(i, q)| q.get("id").and_then(Value::as_str).map(|id| (i, id.to_owned())))
+                .collect(),
+            questions: items_at(v, &["questions"]),
+        }
+    }
+}
+
 fn p(text: &str) -> FieldPath {
     FieldPath::parse(text)
 }
 
-/// Runs every semantic check over the files that loaded.
+/// Runs every semantic check over the files that parsed.
 pub(crate) fn run(
-    lessons: &[(FileCtx, Lesson)],
-    quizzes: &[(FileCtx, Quiz)],
+    lessons: &[(FileCtx, LessonParts)],
+    quizzes: &[(FileCtx, QuizParts)],
     known: &Known,
     diags: &mut Diags,
 ) {
@@ -66,20 +203,24 @@ pub(crate) fn run(
     let mut scenarios: HashMap<&str, &LabScenario> = HashMap::new();
     let mut global = GlobalIds::default();
     for (file, lesson) in lessons {
-        global.claim(diags, "lesson", &lesson.id, file, &p("id"));
-        for (i, s) in lesson.lab_scenarios.iter().enumerate() {
+        if let Some(id) = &lesson.id {
+            global.claim(diags, "lesson", id, file, &p("id"));
+        }
+        for (i, s) in &lesson.scenarios {
             global.claim(diags, "lab scenario", &s.id, file, &p(&format!("lab_scenarios[{i}].id")));
             scenarios.entry(s.id.as_str()).or_insert(s);
         }
     }
     for (file, quiz) in quizzes {
-        global.claim(diags, "quiz", &quiz.id, file, &p("id"));
+        if let Some(id) = &quiz.id {
+            global.claim(diags, "quiz", id, file, &p("id"));
+        }
     }
     let refs = Refs { scenarios: &scenarios, known };
     for (file, lesson) in lessons {
         check_lesson(file, lesson, &refs, diags);
     }
-    let lesson_ids: HashSet<&str> = lessons.iter().map(|(_, l)| l.id.as_str()).collect();
+    let lesson_ids: HashSet<&str> = lessons.iter().filter_map(|(_, l)| l.id.as_deref()).collect();
     for (file, quiz) in quizzes {
         check_quiz(file, quiz, &lesson_ids, &refs, diags);
     }
@@ -177,44 +318,39 @@ fn nonblank(diags: &mut Diags, file: &FileCtx, text: &str, path: FieldPath) {
     }
 }
 
-fn check_lesson(file: &FileCtx, lesson: &Lesson, refs: &Refs<'_>, diags: &mut Diags) {
-    format_version(diags, file, lesson.format_version);
-    nonblank(diags, file, &lesson.title, p("title"));
+fn check_lesson(file: &FileCtx, lesson: &LessonParts, refs: &Refs<'_>, diags: &mut Diags) {
+    if let Some(version) = lesson.format_version {
+        format_version(diags, file, version);
+    }
+    if let Some(title) = &lesson.title {
+        nonblank(diags, file, title, p("title"));
+    }
     unique_ids(
         diags,
         file,
         "mode",
-        lesson.modes.iter().enumerate().map(|(i, m)| (m.id.as_str(), p(&format!("modes[{i}].id")))),
+        lesson.modes.iter().map(|(i, m)| (m.id.as_str(), p(&format!("modes[{i}].id")))),
     );
     unique_ids(
         diags,
         file,
         "myth",
-        lesson
-            .myth_busters
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.as_str(), p(&format!("myth_busters[{i}].id")))),
+        lesson.myths.iter().map(|(i, m)| (m.id.as_str(), p(&format!("myth_busters[{i}].id")))),
     );
     unique_ids(
         diags,
         file,
         "pitfall",
-        lesson.pitfalls.iter().enumerate().map(|(i, m)| (m.id.as_str(), p(&format!("pitfalls[{i}].id")))),
+        lesson.pitfalls.iter().map(|(i, m)| (m.id.as_str(), p(&format!("pitfalls[{i}].id")))),
     );
     unique_ids(
         diags,
         file,
         "flow stage",
-        lesson
-            .concept_flow
-            .stages
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), p(&format!("concept_flow.stages[{i}].id")))),
+        lesson.flow_stages.iter().map(|(i, s)| (s.id.as_str(), p(&format!("concept_flow.stages[{i}].id")))),
     );
 
-    for (i, step) in lesson.build_up.iter().enumerate() {
+    for (i, step) in &lesson.build_up {
         nonblank(diags, file, &step.title, p(&format!("build_up[{i}].title")));
         if let Some(code) = &step.code {
             check_code(diags, file, code, &format!("build_up[{i}].code"));
@@ -257,103 +393,109 @@ fn check_lesson(file: &FileCtx, lesson: &Lesson, refs: &Refs<'_>, diags: &mut Di
             }
         }
     }
-    for (i, myth) in lesson.myth_busters.iter().enumerate() {
+    for (i, myth) in &lesson.myths {
         nonblank(diags, file, &myth.question, p(&format!("myth_busters[{i}].question")));
         nonblank(diags, file, &myth.belief, p(&format!("myth_busters[{i}].belief")));
         if let Some(id) = &myth.lab_scenario {
             refs.scenario(diags, file, id, &p(&format!("myth_busters[{i}].lab_scenario")));
         }
     }
-    for (i, pitfall) in lesson.pitfalls.iter().enumerate() {
+    for (i, pitfall) in &lesson.pitfalls {
         check_code(diags, file, &pitfall.wrong, &format!("pitfalls[{i}].wrong"));
         check_code(diags, file, &pitfall.correct, &format!("pitfalls[{i}].correct"));
         if let Some(id) = &pitfall.lab_scenario {
             refs.scenario(diags, file, id, &p(&format!("pitfalls[{i}].lab_scenario")));
         }
     }
-    for (i, takeaway) in lesson.key_takeaways.iter().enumerate() {
+    for (i, takeaway) in &lesson.takeaways {
         nonblank(diags, file, takeaway, p(&format!("key_takeaways[{i}]")));
     }
-    for diagram in ["mental_model", "under_the_hood"] {
-        let list = if diagram == "mental_model" {
-            &lesson.mental_model.diagrams
-        } else {
-            &lesson.under_the_hood.diagrams
-        };
-        for (i, d) in list.iter().enumerate() {
-            nonblank(diags, file, &d.art, p(&format!("{diagram}.diagrams[{i}].art")));
+    for (section, list) in
+        [("mental_model", &lesson.mental_model_diagrams), ("under_the_hood", &lesson.under_the_hood_diagrams)]
+    {
+        for (i, d) in list {
+            nonblank(diags, file, &d.art, p(&format!("{section}.diagrams[{i}].art")));
         }
     }
 
     // The visual breakdown: sample, table and tracker name the scenario that reproduces them.
-    check_code(diags, file, &lesson.execution_sample.code, "execution_sample.code");
-    refs.scenario(diags, file, &lesson.execution_sample.lab_scenario, &p("execution_sample.lab_scenario"));
-    let table = &lesson.execution_table;
-    if let Some(scenario) =
-        refs.scenario(diags, file, &table.lab_scenario, &p("execution_table.lab_scenario"))
-    {
-        let requests: Vec<&str> = scenario.requests.iter().map(|r| r.id.as_str()).collect();
+    if let Some(sample) = &lesson.sample {
+        check_code(diags, file, &sample.code, "execution_sample.code");
+        refs.scenario(diags, file, &sample.lab_scenario, &p("execution_sample.lab_scenario"));
+    }
+    let mut steps = HashSet::new();
+    if let Some(table) = &lesson.table {
+        if let Some(scenario) =
+            refs.scenario(diags, file, &table.lab_scenario, &p("execution_table.lab_scenario"))
+        {
+            let requests: Vec<&str> = scenario.requests.iter().map(|r| r.id.as_str()).collect();
+            for (i, row) in table.rows.iter().enumerate() {
+                if !requests.contains(&row.request.as_str()) {
+                    diags.error(
+                        file,
+                        &p(&format!("execution_table.rows[{i}].request")),
+                        At::Value,
+                        format!(
+                            "request `{}` is not one of scenario `{}`'s requests ({})",
+                            row.request,
+                            scenario.id,
+                            requests.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
         for (i, row) in table.rows.iter().enumerate() {
-            if !requests.contains(&row.request.as_str()) {
+            if !steps.insert(row.step) {
                 diags.error(
                     file,
-                    &p(&format!("execution_table.rows[{i}].request")),
+                    &p(&format!("execution_table.rows[{i}].step")),
+                    At::Value,
+                    format!("step {} appears twice in the table", row.step),
+                );
+            }
+        }
+        for (i, moment) in &lesson.moments {
+            for (j, step) in moment.table_steps.iter().enumerate() {
+                if !steps.contains(step) {
+                    diags.error(
+                        file,
+                        &p(&format!("key_moments[{i}].table_steps[{j}]")),
+                        At::Value,
+                        format!("the execution table has no step {step}"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(tracker) = &lesson.tracker {
+        refs.scenario(diags, file, &tracker.lab_scenario, &p("variable_tracker.lab_scenario"));
+        if tracker.columns.is_empty() {
+            diags.error(
+                file,
+                &p("variable_tracker.columns"),
+                At::Value,
+                "the tracker needs at least one column",
+            );
+        }
+        for (i, var) in tracker.variables.iter().enumerate() {
+            if var.values.len() != tracker.columns.len() {
+                diags.error(
+                    file,
+                    &p(&format!("variable_tracker.variables[{i}].values")),
                     At::Value,
                     format!(
-                        "request `{}` is not one of scenario `{}`'s requests ({})",
-                        row.request,
-                        scenario.id,
-                        requests.join(", ")
+                        "`{}` has {} value(s) but the tracker has {} column(s): one value per column",
+                        var.name,
+                        var.values.len(),
+                        tracker.columns.len()
                     ),
                 );
             }
         }
     }
-    let mut steps = HashSet::new();
-    for (i, row) in table.rows.iter().enumerate() {
-        if !steps.insert(row.step) {
-            diags.error(
-                file,
-                &p(&format!("execution_table.rows[{i}].step")),
-                At::Value,
-                format!("step {} appears twice in the table", row.step),
-            );
-        }
-    }
-    for (i, moment) in lesson.key_moments.iter().enumerate() {
-        for (j, step) in moment.table_steps.iter().enumerate() {
-            if !steps.contains(step) {
-                diags.error(
-                    file,
-                    &p(&format!("key_moments[{i}].table_steps[{j}]")),
-                    At::Value,
-                    format!("the execution table has no step {step}"),
-                );
-            }
-        }
-    }
-    let tracker = &lesson.variable_tracker;
-    refs.scenario(diags, file, &tracker.lab_scenario, &p("variable_tracker.lab_scenario"));
-    if tracker.columns.is_empty() {
-        diags.error(file, &p("variable_tracker.columns"), At::Value, "the tracker needs at least one column");
-    }
-    for (i, var) in tracker.variables.iter().enumerate() {
-        if var.values.len() != tracker.columns.len() {
-            diags.error(
-                file,
-                &p(&format!("variable_tracker.variables[{i}].values")),
-                At::Value,
-                format!(
-                    "`{}` has {} value(s) but the tracker has {} column(s): one value per column",
-                    var.name,
-                    var.values.len(),
-                    tracker.columns.len()
-                ),
-            );
-        }
-    }
 
-    for (i, scenario) in lesson.lab_scenarios.iter().enumerate() {
+    for (i, scenario) in &lesson.scenarios {
         check_scenario(diags, file, scenario, &format!("lab_scenarios[{i}]"));
     }
 }
@@ -504,27 +646,32 @@ pub fn header_problem(header: &str) -> Option<String> {
     None
 }
 
-fn check_quiz(file: &FileCtx, quiz: &Quiz, lessons: &HashSet<&str>, refs: &Refs<'_>, diags: &mut Diags) {
-    format_version(diags, file, quiz.format_version);
-    nonblank(diags, file, &quiz.title, p("title"));
-    if !lessons.contains(quiz.lesson.as_str())
-        && !refs.known.lesson_unreadable
-        && !refs.known.lessons.contains(&quiz.lesson)
-    {
-        let hint = super::suggest::did_you_mean(&quiz.lesson, lessons.iter().copied())
-            .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
-        diags.error(file, &p("lesson"), At::Value, format!("lesson `{}` does not exist{hint}", quiz.lesson));
+fn check_quiz(file: &FileCtx, quiz: &QuizParts, lessons: &HashSet<&str>, refs: &Refs<'_>, diags: &mut Diags) {
+    if let Some(version) = quiz.format_version {
+        format_version(diags, file, version);
     }
-    if quiz.questions.is_empty() {
+    if let Some(title) = &quiz.title {
+        nonblank(diags, file, title, p("title"));
+    }
+    if let Some(lesson) = &quiz.lesson
+        && !lessons.contains(lesson.as_str())
+        && !refs.known.lesson_unreadable
+        && !refs.known.lessons.contains(lesson)
+    {
+        let hint = super::suggest::did_you_mean(lesson, lessons.iter().copied())
+            .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+        diags.error(file, &p("lesson"), At::Value, format!("lesson `{lesson}` does not exist{hint}"));
+    }
+    if quiz.question_count == Some(0) {
         diags.error(file, &p("questions"), At::Value, "a quiz needs at least one question");
     }
     unique_ids(
         diags,
         file,
         "question",
-        quiz.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), p(&format!("questions[{i}].id")))),
+        quiz.question_ids.iter().map(|(i, id)| (id.as_str(), p(&format!("questions[{i}].id")))),
     );
-    for (i, question) in quiz.questions.iter().enumerate() {
+    for (i, question) in &quiz.questions {
         check_question(diags, file, question, &format!("questions[{i}]"), refs);
     }
 }

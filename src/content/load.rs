@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
 use super::Catalog;
-use super::check;
+use super::check::{self, LessonParts, QuizParts};
 use super::error::{ContentError, ContentErrors};
 use super::locate::{self, FieldPath, Marks, Pos, Seg};
 use super::markdown;
@@ -99,8 +99,10 @@ fn position(marks: &Marks, path: &FieldPath, at: At) -> Pos {
 pub fn check_all(sources: &[Source]) -> Report {
     let mut diags = Diags::default();
     let mut known = Known::default();
-    let mut lessons: Vec<(FileCtx, Lesson)> = Vec::new();
-    let mut quizzes: Vec<(FileCtx, Quiz)> = Vec::new();
+    let mut catalog = Catalog::default();
+    // Every file that parsed as YAML, in parts: whole for a valid file, item by item otherwise.
+    let mut lessons: Vec<(FileCtx, LessonParts)> = Vec::new();
+    let mut quizzes: Vec<(FileCtx, QuizParts)> = Vec::new();
     let mut files = 0;
     let prefix_dirs = sources.len() > 1;
     for source in sources {
@@ -128,8 +130,11 @@ pub fn check_all(sources: &[Source]) -> Report {
             let ctx = FileParse { source, rel, shown: &shown, prefix_dirs };
             if rel.starts_with("lessons") {
                 match ctx.parse::<Lesson>(&validate::lesson_schema(), &mut diags, &mut referenced) {
-                    Parsed::Ok(file, lesson) => lessons.push((file, lesson)),
-                    Parsed::Failed(Some(value)) => {
+                    Parsed::Ok(file, lesson) => {
+                        lessons.push((file, LessonParts::from_lesson(&lesson)));
+                        catalog.lessons.push(lesson);
+                    }
+                    Parsed::Partial(file, value) => {
                         if let Some(id) = value.get("id").and_then(Value::as_str) {
                             known.lessons.insert(id.to_owned());
                         }
@@ -140,17 +145,21 @@ pub fn check_all(sources: &[Source]) -> Report {
                                 known.scenarios.insert(id.to_owned());
                             }
                         }
+                        lessons.push((file, LessonParts::from_value(&value)));
                     }
-                    Parsed::Failed(None) => {
+                    Parsed::Failed => {
                         known.lesson_unreadable = true;
                         unsure.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf());
                     }
                 }
             } else {
                 match ctx.parse::<Quiz>(&validate::quiz_schema(), &mut diags, &mut referenced) {
-                    Parsed::Ok(file, quiz) => quizzes.push((file, quiz)),
-                    Parsed::Failed(Some(_)) => {}
-                    Parsed::Failed(None) => {
+                    Parsed::Ok(file, quiz) => {
+                        quizzes.push((file, QuizParts::from_quiz(&quiz)));
+                        catalog.quizzes.push(quiz);
+                    }
+                    Parsed::Partial(file, value) => quizzes.push((file, QuizParts::from_value(&value))),
+                    Parsed::Failed => {
                         unsure.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf());
                     }
                 }
@@ -169,10 +178,6 @@ pub fn check_all(sources: &[Source]) -> Report {
         }
     }
     check::run(&lessons, &quizzes, &known, &mut diags);
-    let catalog = Catalog {
-        lessons: lessons.into_iter().map(|(_, l)| l).collect(),
-        quizzes: quizzes.into_iter().map(|(_, q)| q).collect(),
-    };
     diags.errors.sort_by(order);
     diags.warnings.sort_by(order);
     diags.errors.dedup();
@@ -185,8 +190,11 @@ fn order(a: &ContentError, b: &ContentError) -> std::cmp::Ordering {
 
 enum Parsed<T> {
     Ok(FileCtx, T),
-    /// The file has errors; the parsed YAML when it got that far.
-    Failed(Option<Value>),
+    /// The file has structural errors but parsed as YAML: its well-formed parts are still
+    /// checked semantically, item by item.
+    Partial(FileCtx, Value),
+    /// Not even YAML (or unreadable).
+    Failed,
 }
 
 struct FileParse<'a> {
@@ -205,15 +213,15 @@ impl FileParse<'_> {
     ) -> Parsed<T> {
         let shown = self.shown;
         let Some(text) = read_text(self.source, self.rel, shown, diags) else {
-            return Parsed::Failed(None);
+            return Parsed::Failed;
         };
         if let Err(problem) = locate::prescan_depth(&text) {
             diags.error_at(shown, problem.pos(), problem.message());
-            return Parsed::Failed(None);
+            return Parsed::Failed;
         }
         if let Err((pos, message)) = syntax_check(&text) {
             diags.error_at(shown, pos, message);
-            return Parsed::Failed(None);
+            return Parsed::Failed;
         }
         let marks = match locate::scan(&text) {
             Ok(marks) => marks,
@@ -221,7 +229,7 @@ impl FileParse<'_> {
                 for p in problems {
                     diags.error_at(shown, p.pos(), p.message());
                 }
-                return Parsed::Failed(None);
+                return Parsed::Failed;
             }
         };
         let mut value: Value = match serde_yaml::from_str(&text) {
@@ -230,13 +238,18 @@ impl FileParse<'_> {
                 let pos =
                     e.location().map_or(Pos { line: 1, col: 1 }, |l| Pos { line: l.line(), col: l.column() });
                 diags.error_at(shown, pos, format!("invalid YAML: {}", strip_location(&e.to_string())));
-                return Parsed::Failed(None);
+                return Parsed::Failed;
             }
         };
         let file = FileCtx { shown: shown.to_path_buf(), marks };
         if value.is_null() {
-            diags.error(&file, &FieldPath::root(), At::Value, "the file is empty: expected the fields of a lesson or quiz");
-            return Parsed::Failed(Some(value));
+            diags.error(
+                &file,
+                &FieldPath::root(),
+                At::Value,
+                "the file is empty: expected the fields of a lesson or quiz",
+            );
+            return Parsed::Partial(file, value);
         }
         if !value.is_mapping() {
             let found = validate::kind_of(&value);
@@ -246,25 +259,23 @@ impl FileParse<'_> {
                 At::Value,
                 format!("expected a mapping of fields (`key: value` lines), found {found}"),
             );
-            return Parsed::Failed(Some(value));
+            return Parsed::Partial(file, value);
         }
         // Markdown files this file names count as referenced even when the file has errors,
         // so a typo elsewhere does not also make them look orphaned.
         let dir = self.rel.parent().unwrap_or(Path::new(""));
         mark_md_references(&value, dir, referenced);
         let outcome = validate::validate(schema, &value);
-        if !outcome.problems.is_empty() {
-            for p in &outcome.problems {
-                diags.error(&file, &p.path, p.at, p.message.clone());
-            }
-            return Parsed::Failed(Some(value));
+        for p in &outcome.problems {
+            diags.error(&file, &p.path, p.at, p.message.clone());
         }
+        // Markdown sites are valid on their own even when other fields are not.
         let before = diags.errors.len();
         for path in &outcome.markdown {
             self.resolve_markdown(&file, &text, &mut value, path, diags, referenced);
         }
-        if diags.errors.len() > before {
-            return Parsed::Failed(Some(value));
+        if !outcome.problems.is_empty() || diags.errors.len() > before {
+            return Parsed::Partial(file, value);
         }
         match serde_path_to_error::deserialize::<_, T>(&value) {
             Ok(typed) => Parsed::Ok(file, typed),
@@ -272,7 +283,7 @@ impl FileParse<'_> {
                 let path = FieldPath::parse(&e.path().to_string());
                 let message = strip_location(&e.inner().to_string());
                 diags.error(&file, &path, At::Value, format!("{path}: {message}"));
-                Parsed::Failed(Some(value))
+                Parsed::Partial(file, value)
             }
         }
     }
