@@ -624,6 +624,11 @@ fn check_request(diags: &mut Diags, file: &FileCtx, request: &LabRequest, base: 
         {
             diags.error(file, &p(&format!("{base}.expect[{i}].fastapi")), At::Value, message);
         }
+        for (j, header) in expect.headers.iter().enumerate() {
+            if let Some(problem) = header_problem(header) {
+                diags.error(file, &p(&format!("{base}.expect[{i}].headers[{j}]")), At::Value, problem);
+            }
+        }
     }
 }
 
@@ -756,6 +761,72 @@ fn check_question(diags: &mut Diags, file: &FileCtx, q: &Question, base: &str, r
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::{Source, load};
+    use std::path::Path;
+
+    const LESSON: &str = "lessons/demo-lesson/lesson.yaml";
+    const QUIZ: &str = "quizzes/demo-quiz.yaml";
+
+    /// Checks a copy of the valid fixture with `from` replaced by `to` in `file`; returns every
+    /// error and warning as printed.
+    fn check_with(file: &str, from: &str, to: &str) -> Vec<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid");
+        let dir = tempfile::tempdir().unwrap();
+        for rel in [LESSON, QUIZ, "lessons/demo-lesson/expiry.md"] {
+            let target = dir.path().join(rel);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            let mut text = std::fs::read_to_string(root.join(rel)).unwrap();
+            if rel == file {
+                assert!(text.contains(from), "{rel} lacks {from:?}");
+                text = text.replacen(from, to, 1);
+            }
+            std::fs::write(target, text).unwrap();
+        }
+        let report = load::check_all(&[Source::Dir(dir.path().to_path_buf())]);
+        let mut out: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+        out.extend(report.warnings.iter().map(ContentError::as_warning));
+        out
+    }
+
+    use crate::content::ContentError;
+
+    #[test]
+    fn the_fixture_is_clean() {
+        assert_eq!(check_with(QUIZ, "", ""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn every_semantic_check_reports_at_its_position() {
+        const QUESTION: &str = "  - id: status-401\n    difficulty: easy\n";
+        let second_question = "  - id: status-401\n    difficulty: hard\n    stem: s\n    choices: [{id: a, text: x}, {id: b, text: y, mistake: z}]\n    answer: a\n    hints: [h, i]\n    solution: [s]\n    final_answer: a\n    quick_check: q\n";
+        let cases: Vec<(&str, &str, String, &str)> = vec![
+            (QUIZ, "format_version: 1", "format_version: 3".into(), "quizzes/demo-quiz.yaml:1:17: error: format_version 3 is not supported"),
+            (QUIZ, QUESTION, format!("{second_question}{QUESTION}"), "quizzes/demo-quiz.yaml:16:9: error: duplicate question id `status-401` (first at line 7, column 9)"),
+            (QUIZ, "questions:\n", "questions: []\nx:\n".into(), "quizzes/demo-quiz.yaml:6:12: error: a quiz needs at least one question"),
+            (LESSON, "      - id: missing", "      - id: good".into(), "lessons/demo-lesson/lesson.yaml:116:13: error: duplicate request id `good` (first at line 109, column 13)"),
+            (LESSON, "key_takeaways:", "  - {id: hard-coded-secret, title: t, wrong: {source: a}, correct: {source: b}, root_cause: r}\nkey_takeaways:".into(), "lessons/demo-lesson/lesson.yaml:68:10: error: duplicate pitfall id `hard-coded-secret` (first at line 63, column 9)"),
+            (LESSON, "      options: [\"200\", \"401\"]\n      best: 1", "      options: [\"401\"]".into(), "lessons/demo-lesson/lesson.yaml:28:16: error: a prediction with options needs at least two"),
+            (LESSON, "      options: [\"200\", \"401\"]\n", "".into(), "lessons/demo-lesson/lesson.yaml:28:13: error: `best` is set but there are no `options`"),
+            (LESSON, "      best: 1\n", "".into(), "lessons/demo-lesson/lesson.yaml:28:7: warning: options without `best`"),
+            (LESSON, "{step: 2,", "{step: 1,".into(), "lessons/demo-lesson/lesson.yaml:90:14: error: step 1 appears twice in the table"),
+            (LESSON, "columns: [Start, After 1, After 2]", "columns: []".into(), "lessons/demo-lesson/lesson.yaml:94:12: error: the tracker needs at least one column"),
+            (LESSON, "        path: /items/\n        headers", "        path: items now\n        headers".into(), "lessons/demo-lesson/lesson.yaml:112:15: error: `items now` is not a request target"),
+            (LESSON, "          - {status: 200}", "          - {status: 999}".into(), "lessons/demo-lesson/lesson.yaml:115:22: error: 999 is not an HTTP status (100 to 599)"),
+            (LESSON, "          - {status: 200}", "          - {status: 200, headers: [\"Bad Name: x\"]}".into(), "lessons/demo-lesson/lesson.yaml:115:37: error: header name `Bad Name` is not valid"),
+            (LESSON, "        expect:\n          - {status: 200}", "        expect: []".into(), "lessons/demo-lesson/lesson.yaml:114:17: error: say what FastAPI answers"),
+            (LESSON, "  lab_scenario: token-check\n  rows:", "  lab_scenario: token-check-2\n  rows:".into(), "lessons/demo-lesson/lesson.yaml:87:17: error: lab scenario `token-check-2` is not defined"),
+            (LESSON, "lab_scenarios:\n", "lab_scenarios:\n  - id: empty-one\n    title: Nothing\n    requests: []\n".into(), "lessons/demo-lesson/lesson.yaml:107:15: error: a scenario needs at least one request"),
+            (LESSON, "  - Check every request.", "  - \"\"".into(), "lessons/demo-lesson/lesson.yaml:69:5: error: key_takeaways[0]: the text is empty"),
+        ];
+        let mut failures = Vec::new();
+        for (file, from, to, want) in &cases {
+            let got = check_with(file, from, to);
+            if !got.iter().any(|g| g.starts_with(want)) {
+                failures.push(format!("want {want}\ngot  {got:#?}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 
     #[test]
     fn ids_are_lower_case_words() {
