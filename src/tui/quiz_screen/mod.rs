@@ -1,0 +1,707 @@
+//! The quiz screen (visual quiz, practice, review): its state, its update, and the document the
+//! view draws. A [`quiz::Session`](crate::quiz::Session) does the quiz itself (order, shuffle,
+//! hints, scoring); this module turns keys into session calls, records each answer in progress
+//! (one save per answer, not per key), and lays the question out as lines.
+//!
+//! The layout is a pure function of the app and the size ([`view`]), used by the view to draw
+//! and by `update` to scroll and to know which choice a click landed on, so the two cannot drift.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::action::{Action, Effect};
+use super::app::{App, Screen};
+use super::keymap::Scope;
+use super::layout;
+use super::markdown::Writer;
+use super::strings as s;
+use crate::content::{Catalog, Lesson, ModeTarget, QuizKind};
+use crate::progress::Day;
+use crate::quiz::scoring::format_points;
+use crate::quiz::{self, Phase, Selection, Session, SessionOptions, question_score};
+
+/// Side by side from this width; narrower, the execution table is stacked above the question.
+pub const SIDE_TABLE_MIN_WIDTH: u16 = 110;
+
+/// Columns the table pane spends on its border and a space.
+pub const TABLE_PANE_EDGE: u16 = 2;
+
+/// The quiz screen's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuizState {
+    /// The lesson the screen was opened from (Esc goes home to it).
+    pub lesson: usize,
+    pub mode: ModeTarget,
+    pub body: QuizBody,
+    /// The highlighted choice (display index) while a question is open.
+    pub selected: usize,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuizBody {
+    /// A session: a question, its feedback, or (finished) the summary.
+    Session(Box<Session>),
+    /// Review with nothing due today: good news, and when the next review is.
+    NothingDue {
+        /// Days until the next question is due; `None` when nothing was ever answered.
+        next_in_days: Option<i64>,
+    },
+    /// No quiz to open (e.g. the lesson has no visual quiz); the message says why.
+    Unavailable(String),
+}
+
+impl QuizState {
+    /// The key scopes in effect, most specific first.
+    #[must_use]
+    pub fn scopes(&self) -> Vec<Scope> {
+        let mut scopes = Vec::new();
+        if let QuizBody::Session(session) = &self.body {
+            match session.phase() {
+                Phase::Asking => scopes.push(Scope::QuizAsking),
+                Phase::Answered(f) => {
+                    scopes.push(Scope::QuizAnswered);
+                    if f.lab_scenario.is_some() {
+                        scopes.push(Scope::QuizLab);
+                    }
+                }
+                Phase::Finished => {
+                    if !session.summary().missed.is_empty() {
+                        scopes.push(Scope::QuizMissed);
+                    }
+                }
+            }
+        }
+        scopes.extend([Scope::Quiz, Scope::Global]);
+        scopes
+    }
+
+    #[must_use]
+    pub fn session(&self) -> Option<&Session> {
+        match &self.body {
+            QuizBody::Session(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The mode's name in the header ("Practice · <lesson>").
+#[must_use]
+pub fn mode_title(mode: ModeTarget) -> &'static str {
+    match mode {
+        ModeTarget::VisualQuiz => s::QUIZ_VISUAL,
+        ModeTarget::ReviewMissed => s::QUIZ_REVIEW,
+        _ => s::QUIZ_PRACTICE,
+    }
+}
+
+/// The local day at the app's clock.
+fn today(app: &App) -> Day {
+    Day::of_unix((app.clock)() / 1000)
+}
+
+/// How many questions are due for review today (the home screen shows it).
+#[must_use]
+pub fn due_today(app: &App) -> usize {
+    app.progress.due_today(&app.catalog, today(app)).len()
+}
+
+/// Days from `today` to the first review due later; `None` when no question has a card.
+fn next_due_in(app: &App, today: Day) -> Option<i64> {
+    app.catalog
+        .quizzes
+        .iter()
+        .flat_map(|quiz| quiz.questions.iter().filter_map(|q| app.progress.card(&quiz.id, &q.id)))
+        .map(|card| (card.due.0 - today.0).max(1))
+        .min()
+}
+
+/// Opens a learning mode of a lesson from home: the lesson's visual or practice quiz, or the
+/// review of every question due today. Each opening shuffles the choices anew.
+pub fn open_mode(app: &mut App, lesson: usize, mode: ModeTarget) -> Vec<Effect> {
+    let Some(l) = app.catalog.lessons.get(lesson) else { return Vec::new() };
+    let selection = match mode {
+        ModeTarget::ReviewMissed => Ok(Selection { review: true, ..Selection::default() }),
+        _ => {
+            let kind = if mode == ModeTarget::VisualQuiz { QuizKind::Visual } else { QuizKind::Practice };
+            lesson_quiz(&app.catalog, l, kind)
+                .map(|id| Selection { quiz: Some(id), ..Selection::default() })
+                .ok_or_else(|| s::quiz_none(mode_title(mode), &l.title))
+        }
+    };
+    let seed = (app.clock)();
+    let state = start(app, lesson, mode, selection, seed);
+    app.screen = Screen::Quiz(state);
+    Vec::new()
+}
+
+/// The lesson's quiz of a kind (or, if no quiz names the lesson, the content's first of that kind).
+fn lesson_quiz(catalog: &Catalog, lesson: &Lesson, kind: QuizKind) -> Option<String> {
+    let of_kind = || catalog.quizzes.iter().filter(|q| q.kind == kind);
+    of_kind().find(|q| q.lesson == lesson.id).or_else(|| of_kind().next()).map(|q| q.id.clone())
+}
+
+/// Opens the quiz the `quiz` command asked for (its flags as a [`Selection`]); the choices are
+/// shuffled with `seed`, so `--seed` repeats an attempt's order.
+pub fn open_selection(app: &mut App, selection: Selection, seed: u64) {
+    let quiz = selection
+        .quiz
+        .as_deref()
+        .and_then(|id| app.catalog.quiz(id))
+        .or_else(|| if selection.review { None } else { app.catalog.quiz_of_kind(QuizKind::Practice) });
+    let mode = match quiz.map(|q| q.kind) {
+        _ if selection.review => ModeTarget::ReviewMissed,
+        Some(QuizKind::Visual) => ModeTarget::VisualQuiz,
+        _ => ModeTarget::Practice,
+    };
+    let lesson = quiz
+        .and_then(|q| app.catalog.lessons.iter().position(|l| l.id == q.lesson))
+        .unwrap_or(app.home.lesson);
+    app.home.lesson = lesson;
+    let state = start(app, lesson, mode, Ok(selection), seed);
+    app.screen = Screen::Quiz(state);
+}
+
+fn start(
+    app: &App,
+    lesson: usize,
+    mode: ModeTarget,
+    selection: Result<Selection, String>,
+    seed: u64,
+) -> QuizState {
+    let now = (app.clock)();
+    let today = today(app);
+    let picked = selection
+        .and_then(|sel| quiz::select(&app.catalog, &sel, &app.progress, today).map_err(|e| e.to_string()));
+    let body = match picked {
+        Ok(picked) if picked.is_empty() => QuizBody::NothingDue { next_in_days: next_due_in(app, today) },
+        Ok(picked) => match Session::new(picked, SessionOptions { shuffle_choices: true, seed }, now) {
+            Ok(session) => QuizBody::Session(Box::new(session)),
+            Err(e) => QuizBody::Unavailable(e.to_string()),
+        },
+        Err(message) => QuizBody::Unavailable(message),
+    };
+    QuizState { lesson, mode, body, selected: 0, scroll: 0 }
+}
+
+/// What to bring into view after a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reveal {
+    Nothing,
+    /// The highlighted choice.
+    Selected,
+    /// The newest hint, or the verdict after an answer.
+    Focus,
+}
+
+/// The quiz screen's actions.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let now = (app.clock)();
+    let geometry = view(app, app.size);
+    let Screen::Quiz(q) = &mut app.screen else { return Vec::new() };
+    let page = usize::from(geometry.areas.body.height).saturating_sub(2).max(1);
+    let asking = q.session().is_some_and(|s| *s.phase() == Phase::Asking);
+    let choices = q.session().map_or(0, |s| s.choices().len());
+    let mut reveal = Reveal::Nothing;
+    let mut effects = Vec::new();
+    match action {
+        Action::Back => {
+            app.screen = Screen::Home;
+            return Vec::new();
+        }
+        Action::Down if asking => {
+            q.selected = (q.selected + 1).min(choices.saturating_sub(1));
+            reveal = Reveal::Selected;
+        }
+        Action::Up if asking => {
+            q.selected = q.selected.saturating_sub(1);
+            reveal = Reveal::Selected;
+        }
+        Action::Down => q.scroll += 1,
+        Action::Up => q.scroll = q.scroll.saturating_sub(1),
+        Action::PageDown => q.scroll += page,
+        Action::PageUp => q.scroll = q.scroll.saturating_sub(page),
+        Action::Top => q.scroll = 0,
+        Action::Bottom => q.scroll = usize::MAX,
+        Action::Wheel(d) => q.scroll = q.scroll.saturating_add_signed(isize::from(d)),
+        Action::NextHint => {
+            if let QuizBody::Session(session) = &mut q.body
+                && session.hint().is_some()
+            {
+                reveal = Reveal::Focus;
+            }
+        }
+        Action::Answer(i) => return answer(app, i, now),
+        Action::Commit if asking => {
+            let i = q.selected;
+            return answer(app, i, now);
+        }
+        Action::Click { col, row } if asking && layout::contains(geometry.areas.body, col, row) => {
+            let line = geometry.scroll + usize::from(row - geometry.areas.body.y);
+            if let Some(&(_, i)) = geometry.doc.choices.iter().find(|(l, _)| *l == line) {
+                // A click highlights a choice; a second click on it answers.
+                if q.selected == i {
+                    return answer(app, i, now);
+                }
+                q.selected = i;
+            }
+        }
+        Action::NextQuestion => {
+            if let QuizBody::Session(session) = &mut q.body
+                && matches!(session.phase(), Phase::Answered(_))
+            {
+                session.next(now);
+                q.selected = 0;
+                q.scroll = 0;
+            }
+        }
+        Action::EndQuiz => {
+            if let QuizBody::Session(session) = &mut q.body
+                && !session.is_finished()
+            {
+                session.stop();
+                q.scroll = 0;
+            }
+        }
+        Action::RetryMissed => {
+            if let QuizBody::Session(session) = &mut q.body
+                && session.is_finished()
+                && let Some(retry) = session.retry_missed(now)
+            {
+                **session = retry;
+                q.selected = 0;
+                q.scroll = 0;
+            }
+        }
+        Action::ProveInLab => {
+            let scenario = q.session().and_then(|s| s.feedback()).and_then(|f| f.lab_scenario.clone());
+            let lesson = q.lesson;
+            if let Some(scenario) = scenario {
+                effects = app.open_mode(lesson, ModeTarget::LiveLab);
+                if let Screen::Lab(lab) = &mut app.screen {
+                    lab.scenario = Some(scenario);
+                }
+                return effects;
+            }
+        }
+        _ => {}
+    }
+    settle(app, reveal);
+    effects
+}
+
+/// Answers the open question, records the attempt and asks for one save.
+fn answer(app: &mut App, index: usize, now: u64) -> Vec<Effect> {
+    let Screen::Quiz(q) = &mut app.screen else { return Vec::new() };
+    let QuizBody::Session(session) = &mut q.body else { return Vec::new() };
+    let Ok(feedback) = session.answer(index, now) else { return Vec::new() };
+    q.selected = index;
+    app.progress.record_attempt(feedback.attempt.clone());
+    settle(app, Reveal::Focus);
+    vec![Effect::SaveProgress]
+}
+
+/// Keeps the scroll in range and brings `reveal` into view.
+fn settle(app: &mut App, reveal: Reveal) {
+    let v = view(app, app.size);
+    let Screen::Quiz(q) = &mut app.screen else { return };
+    let h = usize::from(v.areas.body.height).max(1);
+    let max = v.doc.lines.len().saturating_sub(h);
+    let show = |scroll: &mut usize, first: usize, last: usize| {
+        if last >= *scroll + h {
+            *scroll = (last + 1).saturating_sub(h);
+        }
+        if first < *scroll {
+            *scroll = first;
+        }
+    };
+    match reveal {
+        Reveal::Nothing => {}
+        Reveal::Selected => {
+            let lines: Vec<usize> =
+                v.doc.choices.iter().filter(|(_, i)| *i == q.selected).map(|(l, _)| *l).collect();
+            if let (Some(&first), Some(&last)) = (lines.first(), lines.last()) {
+                show(&mut q.scroll, first, last);
+            }
+        }
+        Reveal::Focus => {
+            if let Some((first, last)) = v.doc.focus
+                && (first < q.scroll || last >= q.scroll + h)
+            {
+                // Keep the choices above in view too, when they fit.
+                let context = v.doc.choices.first().map_or(first, |(l, _)| *l);
+                q.scroll = context.max((last + 1).saturating_sub(h)).min(first);
+            }
+        }
+    }
+    q.scroll = q.scroll.min(max);
+}
+
+/// Where the quiz screen draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuizAreas {
+    pub header: Rect,
+    /// The question (inside a one-column margin).
+    pub body: Rect,
+    /// The execution table beside the question (visual questions on a wide screen).
+    pub table: Option<Rect>,
+    pub status: Rect,
+}
+
+/// `table_width`: the width the execution table would like beside the question (its natural
+/// width plus the pane's border); it gets at most 55% of the screen.
+#[must_use]
+pub fn areas(size: Rect, table_width: Option<u16>) -> QuizAreas {
+    let (main, _) = layout::with_footer(size);
+    let [header, middle, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(main);
+    let (text, table) = if let Some(want) = table_width
+        && middle.width >= SIDE_TABLE_MIN_WIDTH
+    {
+        let width = want.clamp(30, middle.width * 55 / 100);
+        let [t, table] = Layout::horizontal([Constraint::Min(1), Constraint::Length(width)]).areas(middle);
+        (t, Some(table))
+    } else {
+        (middle, None)
+    };
+    let body = Rect { x: text.x + 1, width: text.width.saturating_sub(2), ..text };
+    QuizAreas { header, body, table, status }
+}
+
+/// The question's lines and what in them can be clicked or revealed.
+#[derive(Debug, Clone, Default)]
+pub struct QuizDoc {
+    pub lines: Vec<Line<'static>>,
+    /// (line, display index) for every line of every choice.
+    pub choices: Vec<(usize, usize)>,
+    /// Lines to bring into view: the newest hint, or the verdict and the misconception.
+    pub focus: Option<(usize, usize)>,
+}
+
+/// Everything the view draws, computed from the app alone.
+#[derive(Debug, Clone)]
+pub struct QuizView {
+    pub areas: QuizAreas,
+    pub doc: QuizDoc,
+    /// The execution table drawn beside the question, when there is room.
+    pub table: Option<Vec<Line<'static>>>,
+    /// The scroll, clamped to the document.
+    pub scroll: usize,
+}
+
+/// Lays the quiz screen out at `size`.
+#[must_use]
+pub fn view(app: &App, size: Rect) -> QuizView {
+    let Screen::Quiz(q) = &app.screen else {
+        return QuizView { areas: areas(size, None), doc: QuizDoc::default(), table: None, scroll: 0 };
+    };
+    let table_lesson = q.session().and_then(|s| visual_lesson(&app.catalog, s));
+    let natural = table_lesson.map(|lesson| {
+        let mut tw = Writer::styled(usize::from(u16::MAX), app.theme);
+        execution_table(&mut tw, lesson);
+        let widest = tw.lines.iter().map(Line::width).max().unwrap_or(0);
+        u16::try_from(widest).unwrap_or(u16::MAX).saturating_add(TABLE_PANE_EDGE)
+    });
+    let areas = areas(size, natural);
+    let width = usize::from(areas.body.width);
+    let mut w = Writer::styled(width, app.theme);
+    let mut doc = QuizDoc::default();
+    let stacked = if areas.table.is_none() { table_lesson } else { None };
+    match &q.body {
+        QuizBody::Session(session) => match session.phase() {
+            Phase::Finished => summary(&mut w, app, session),
+            _ => question(&mut w, &mut doc, app, q, session, stacked),
+        },
+        QuizBody::NothingDue { next_in_days } => nothing_due(&mut w, *next_in_days),
+        QuizBody::Unavailable(message) => {
+            w.heading(s::QUIZ_UNAVAILABLE, 1);
+            w.para(&[(message.clone(), app.theme.text)]);
+            w.blank();
+            w.para(&[(s::BACK_HINT.to_owned(), app.theme.dim)]);
+        }
+    }
+    doc.lines = w.lines;
+    let table = match (areas.table, table_lesson) {
+        (Some(area), Some(lesson)) => {
+            let mut tw = Writer::styled(usize::from(area.width.saturating_sub(TABLE_PANE_EDGE)), app.theme);
+            execution_table(&mut tw, lesson);
+            Some(tw.lines)
+        }
+        _ => None,
+    };
+    let h = usize::from(areas.body.height);
+    let scroll = q.scroll.min(doc.lines.len().saturating_sub(h));
+    QuizView { areas, doc, table, scroll }
+}
+
+/// The lesson whose execution table goes with the current question, if it is a visual one.
+fn visual_lesson<'a>(catalog: &'a Catalog, session: &Session) -> Option<&'a Lesson> {
+    let quiz = catalog.quiz(session.quiz_id()?)?;
+    if quiz.kind != QuizKind::Visual {
+        return None;
+    }
+    catalog.lesson(&quiz.lesson)
+}
+
+/// The execution table as the reader shows it.
+fn execution_table(w: &mut Writer, lesson: &Lesson) {
+    let rows: Vec<Vec<String>> = lesson
+        .execution_table
+        .rows
+        .iter()
+        .map(|r| {
+            vec![r.step.to_string(), r.action.clone(), r.token.clone(), r.check.clone(), r.response.clone()]
+        })
+        .collect();
+    w.simple_table(&["Step", "Action", "Token", "Check", "Response"], &rows);
+}
+
+fn question(
+    w: &mut Writer,
+    doc: &mut QuizDoc,
+    app: &App,
+    q: &QuizState,
+    session: &Session,
+    stacked_table: Option<&Lesson>,
+) {
+    let t = app.theme;
+    let Some(question) = session.question() else { return };
+    let (n, total) = session.position();
+    let mut about =
+        vec![(s::question_of(n, total), t.accent), (format!(" · {}", question.difficulty.as_str()), t.dim)];
+    if !question.tags.is_empty() {
+        about.push((format!(" · {}", question.tags.join(", ")), t.dim));
+    }
+    w.para(&about);
+    w.blank();
+    w.md(question.stem.as_str());
+    if let Some(lesson) = stacked_table {
+        w.blank();
+        w.para(&[(s::QUIZ_TABLE.to_owned(), t.bold)]);
+        execution_table(w, lesson);
+    }
+    if let Some(code) = &question.code {
+        w.blank();
+        w.code(&code.language, &code.source);
+    }
+    w.blank();
+    let feedback = session.feedback();
+    for choice in session.choices() {
+        let start = w.lines.len();
+        let (mark, style, note) = match feedback {
+            None if choice.index == q.selected => (s::MARK_CURRENT, t.selected, None),
+            None => (" ", t.text, None),
+            Some(f) if choice.index == f.right.index => {
+                let note = if f.correct { s::QUIZ_YOUR_ANSWER } else { s::QUIZ_RIGHT_ANSWER };
+                (s::MARK_RIGHT, t.good, Some(note))
+            }
+            Some(f) if choice.index == f.chosen.index => (s::MARK_WRONG, t.bad, Some(s::QUIZ_YOUR_ANSWER)),
+            Some(_) => (" ", t.dim, None),
+        };
+        let mut text = inline_code(&choice.text, style, t.inline_code);
+        if let Some(note) = note {
+            text.push((format!("  {note}"), t.dim));
+        }
+        let first =
+            [Span::styled(format!("{mark} "), style), Span::styled(format!("{}) ", choice.letter), style)];
+        w.wrap(&text, &first, &[Span::raw("     ")]);
+        doc.choices.extend((start..w.lines.len()).map(|l| (l, choice.index)));
+    }
+    match feedback {
+        None => hints(w, doc, app, session),
+        Some(f) => {
+            w.blank();
+            let start = w.lines.len();
+            let (mark, style) = if f.correct { (s::MARK_RIGHT, t.good) } else { (s::MARK_WRONG, t.bad) };
+            let verdict = if f.correct {
+                s::quiz_right(&format_points(f.points), f.hints_used)
+            } else {
+                s::quiz_wrong(f.chosen.letter, f.right.letter)
+            };
+            w.para(&[(format!("{mark} "), style), (verdict, style)]);
+            if let Some(mistake) = &f.mistake {
+                w.blank();
+                w.para(&[(s::quiz_why_tempting(f.chosen.letter), t.bold)]);
+                w.md(mistake.as_str());
+            }
+            doc.focus = Some((start, w.lines.len().saturating_sub(1)));
+            w.heading(s::QUIZ_SOLUTION, 2);
+            let steps: Vec<String> = f
+                .solution
+                .iter()
+                .enumerate()
+                .map(|(i, step)| format!("{}. {}", i + 1, step.as_str().trim().replace('\n', "\n   ")))
+                .collect();
+            w.md(&steps.join("\n"));
+            w.blank();
+            w.para(&[(s::QUIZ_FINAL.to_owned(), t.bold)]);
+            w.md(&relabel(f.final_answer.as_str(), question, f.right.letter));
+            w.blank();
+            w.para(&[(s::QUIZ_QUICK_CHECK.to_owned(), t.bold), (f.quick_check.clone(), t.text)]);
+            if let Some(scenario) = &f.lab_scenario {
+                w.blank();
+                w.para(&[(s::quiz_prove(scenario), t.accent)]);
+            }
+        }
+    }
+}
+
+fn hints(w: &mut Writer, doc: &mut QuizDoc, app: &App, session: &Session) {
+    let t = app.theme;
+    let total = session.hints_total();
+    let shown = session.hints();
+    if total == 0 {
+        return;
+    }
+    w.blank();
+    let mut start = w.lines.len();
+    for (i, hint) in shown.iter().enumerate() {
+        start = w.lines.len();
+        let label = format!("{} ", s::hint_of(i + 1, total));
+        let pad = " ".repeat(super::markdown::width(&label));
+        w.wrap(&[(hint.clone(), t.text)], &[Span::styled(label, t.accent)], &[Span::raw(pad)]);
+    }
+    let used = u32::try_from(shown.len()).unwrap_or(u32::MAX);
+    let line = s::hint_offer(shown.len(), total, &format_points(question_score(true, used)), &{
+        format_points(question_score(true, used.saturating_add(1)))
+    });
+    w.para(&[(line, t.dim)]);
+    if !shown.is_empty() {
+        doc.focus = Some((start, w.lines.len().saturating_sub(1)));
+    }
+}
+
+fn summary(w: &mut Writer, app: &App, session: &Session) {
+    let t = app.theme;
+    let sum = session.summary();
+    w.heading(s::QUIZ_FINISHED, 1);
+    let o = sum.overall;
+    let mut score = vec![
+        (s::QUIZ_SCORE.to_owned(), t.bold),
+        (s::score(&format_points(o.points), o.answered, o.right), t.text),
+    ];
+    if o.answered < sum.total {
+        score.push((s::answered_of(o.answered, sum.total), t.dim));
+    }
+    w.para(&score);
+    w.para(&[(s::QUIZ_TIME.to_owned(), t.bold), (s::duration(sum.seconds), t.text)]);
+    w.para(&[(s::QUIZ_SCORING_RULE.to_owned(), t.dim)]);
+    w.heading(&s::missed_heading(sum.missed.len()), 2);
+    if sum.missed.is_empty() {
+        w.para(&[(format!("{} ", s::MARK_RIGHT), t.good), (s::QUIZ_NONE_MISSED.to_owned(), t.text)]);
+    }
+    for m in &sum.missed {
+        let stem = app
+            .catalog
+            .quiz(&m.quiz)
+            .and_then(|quiz| quiz.questions.iter().find(|q| q.id == m.question))
+            .map_or_else(|| m.question.clone(), |q| first_line(q.stem.as_str()));
+        w.wrap(
+            &[(format!("[{}] ", m.difficulty.as_str()), t.dim), (stem, t.text)],
+            &[Span::styled(format!("{} ", s::MARK_WRONG), t.bad)],
+            &[Span::raw("  ")],
+        );
+    }
+    if !sum.missed.is_empty() {
+        w.blank();
+        w.para(&[(s::retry_offer(sum.missed.len()), t.accent)]);
+        w.para(&[(s::QUIZ_REVIEW_NOTE.to_owned(), t.dim)]);
+    }
+    let row = |name: &str, tally: &quiz::Tally| {
+        vec![name.to_owned(), format!("{}/{}", tally.right, tally.answered), format_points(tally.points)]
+    };
+    if !sum.by_difficulty.is_empty() {
+        w.heading(s::QUIZ_BY_DIFFICULTY, 2);
+        let rows: Vec<Vec<String>> =
+            sum.by_difficulty.iter().map(|(d, tally)| row(d.as_str(), tally)).collect();
+        w.simple_table(&[s::QUIZ_COL_DIFFICULTY, s::QUIZ_COL_RIGHT, s::QUIZ_COL_POINTS], &rows);
+    }
+    if !sum.by_tag.is_empty() {
+        w.heading(s::QUIZ_BY_TAG, 2);
+        let rows: Vec<Vec<String>> = sum.by_tag.iter().map(|(tag, tally)| row(tag, tally)).collect();
+        w.simple_table(&[s::QUIZ_COL_TAG, s::QUIZ_COL_RIGHT, s::QUIZ_COL_POINTS], &rows);
+    }
+}
+
+/// Choice text with its `code` spans styled (choices are one line of text, not full Markdown).
+fn inline_code(text: &str, style: Style, code: Style) -> Vec<(String, Style)> {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, part)| !part.is_empty())
+        .map(|(i, part)| (part.to_owned(), if i % 2 == 1 { style.patch(code) } else { style }))
+        .collect()
+}
+
+/// Final answers name the right choice by its letter in the content ("(option B)"); the screen
+/// shuffles the choices, so that letter is rewritten to the one shown.
+fn relabel(text: &str, question: &crate::content::Question, shown: char) -> String {
+    let Some(at) = question.choices.iter().position(|c| c.id == question.answer) else {
+        return text.to_owned();
+    };
+    let written = quiz::letter(at);
+    if written == shown {
+        return text.to_owned();
+    }
+    text.replace(&format!("option {written}"), &format!("option {shown}"))
+}
+
+/// The first line of a Markdown stem, without its emphasis marks.
+fn first_line(md: &str) -> String {
+    md.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default().replace(['*', '`'], "")
+}
+
+fn nothing_due(w: &mut Writer, next_in_days: Option<i64>) {
+    let t = w.theme;
+    w.heading(s::QUIZ_NOTHING_DUE, 1);
+    let mut text = Vec::new();
+    if next_in_days.is_some() {
+        text.push((format!("{} ", s::MARK_RIGHT), t.good));
+    }
+    text.push((s::next_review(next_in_days), t.text));
+    w.para(&text);
+    w.blank();
+    w.para(&[(s::QUIZ_REVIEW_HOW.to_owned(), t.dim)]);
+    w.blank();
+    w.para(&[(s::BACK_HINT.to_owned(), t.dim)]);
+}
+
+/// The status line: where the learner is, and what the question is worth now.
+#[must_use]
+pub fn status(q: &QuizState, v: &QuizView) -> String {
+    let total = v.doc.lines.len();
+    let h = usize::from(v.areas.body.height);
+    let end = (v.scroll + h).min(total);
+    let lines = if total > h { s::lines(v.scroll + 1, end, total) } else { String::new() };
+    let Some(session) = q.session() else { return lines };
+    let about = match session.phase() {
+        Phase::Asking => {
+            let used = session.hints().len();
+            let worth = format_points(question_score(true, u32::try_from(used).unwrap_or(u32::MAX)));
+            s::worth_now(used, session.hints_total(), &worth)
+        }
+        Phase::Answered(f) => {
+            let mark = if f.correct { s::MARK_RIGHT } else { s::MARK_WRONG };
+            s::points_earned(mark, &format_points(f.points))
+        }
+        Phase::Finished => String::new(),
+    };
+    match (about.is_empty(), lines.is_empty()) {
+        (false, false) => format!("{about} · {lines}"),
+        (false, true) => about,
+        _ => lines,
+    }
+}
+
+/// The style of the mark a line of the status starts with (for the view).
+#[must_use]
+pub fn status_style(q: &QuizState, app: &App) -> Style {
+    match q.session().and_then(Session::feedback) {
+        Some(f) if f.correct => app.theme.good,
+        Some(_) => app.theme.bad,
+        None => app.theme.dim,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;
