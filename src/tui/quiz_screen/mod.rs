@@ -403,11 +403,22 @@ pub fn view(app: &App, size: Rect) -> QuizView {
         let widest = tw.lines.iter().map(Line::width).max().unwrap_or(0);
         u16::try_from(widest).unwrap_or(u16::MAX).saturating_add(TABLE_PANE_EDGE)
     });
-    let areas = areas(size, natural);
+    // Beside the question when it fits whole; otherwise stacked, scrolling with the question.
+    let mut areas = areas(size, natural);
+    let mut table = None;
+    if let (Some(area), Some(lesson)) = (areas.table, table_lesson) {
+        let mut tw = Writer::styled(usize::from(area.width.saturating_sub(TABLE_PANE_EDGE)), app.theme);
+        execution_table(&mut tw, lesson);
+        if tw.lines.len() < usize::from(area.height) {
+            table = Some(tw.lines);
+        } else {
+            areas = self::areas(size, None);
+        }
+    }
     let width = usize::from(areas.body.width);
     let mut w = Writer::styled(width, app.theme);
     let mut doc = QuizDoc::default();
-    let stacked = if areas.table.is_none() { table_lesson } else { None };
+    let stacked = if table.is_none() { table_lesson } else { None };
     match &q.body {
         QuizBody::Session(session) => match session.phase() {
             Phase::Finished => summary(&mut w, app, session),
@@ -422,14 +433,6 @@ pub fn view(app: &App, size: Rect) -> QuizView {
         }
     }
     doc.lines = w.lines;
-    let table = match (areas.table, table_lesson) {
-        (Some(area), Some(lesson)) => {
-            let mut tw = Writer::styled(usize::from(area.width.saturating_sub(TABLE_PANE_EDGE)), app.theme);
-            execution_table(&mut tw, lesson);
-            Some(tw.lines)
-        }
-        _ => None,
-    };
     let h = usize::from(areas.body.height);
     let scroll = q.scroll.min(doc.lines.len().saturating_sub(h));
     QuizView { areas, doc, table, scroll }

@@ -364,3 +364,19 @@ mod keys {
         assert_eq!(keys(MISSED), vec!["r", "Esc", "?"]);
     }
 }
+
+#[test]
+fn the_table_goes_beside_the_question_only_when_it_fits_whole() {
+    let visual = Selection { quiz: Some("demo-visual".into()), ..Selection::default() };
+    let a = quiz_app(120, 40, visual.clone());
+    let v = view(&a, a.size);
+    assert!(v.areas.table.is_some() && v.table.is_some());
+    // Wide but too short for the table: stacked in the scrolling question instead.
+    let a = quiz_app(120, 10, visual.clone());
+    let v = view(&a, a.size);
+    assert!(v.areas.table.is_none() && v.table.is_none());
+    assert!(v.doc.lines.iter().any(|l| l.to_string().contains(crate::tui::strings::QUIZ_TABLE)));
+    // A practice question never has the table.
+    let a = quiz_app(120, 40, practice());
+    assert!(view(&a, a.size).areas.table.is_none());
+}
