@@ -2,6 +2,7 @@
 //! parsed by vt100. A hint, an answer, its feedback, quit; then the terminal must be handed back
 //! and the answer saved.
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
