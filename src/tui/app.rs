@@ -17,6 +17,8 @@ use crate::content::{Catalog, Lesson, ModeTarget, SectionKind};
 /// Longest typed prediction kept, in characters.
 const MAX_ANSWER: usize = 200;
 const MAX_QUERY: usize = 80;
+/// The reader opens with its outline shown from this terminal width up.
+pub const OUTLINE_AUTO_WIDTH: u16 = 100;
 
 pub struct App {
     pub catalog: Catalog,
@@ -217,6 +219,21 @@ impl ReaderState {
     }
 }
 
+/// Build-up and myth sections count as read only once every prediction and myth is committed.
+fn all_committed(lesson: &Lesson, section: SectionKind, progress: &Progress) -> bool {
+    match section {
+        SectionKind::BuildUp => lesson
+            .build_up
+            .iter()
+            .enumerate()
+            .all(|(i, step)| step.predict.is_none() || progress.prediction(&lesson.id, i).is_some()),
+        SectionKind::MythBusters => {
+            lesson.myth_busters.iter().all(|m| progress.myth(&lesson.id, &m.id).is_some())
+        }
+        _ => true,
+    }
+}
+
 impl App {
     #[must_use]
     pub fn new(catalog: Catalog, theme: &'static Theme, progress: Progress, size: Rect) -> Self {
@@ -327,13 +344,17 @@ impl App {
             return Vec::new();
         }
         self.dirty = true;
-        if !matches!(action, Action::Resize(..) | Action::SaveResult(_) | Action::Tick) {
+        if !matches!(action, Action::Resize(..) | Action::SaveResult(_) | Action::Notice(_) | Action::Tick) {
             self.notice = None;
         }
         match action {
             Action::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
                 self.refresh()
+            }
+            Action::Notice(text) => {
+                self.notice = Some(text);
+                Vec::new()
             }
             Action::SaveResult(error) => {
                 self.notice.clone_from(&error);
@@ -535,7 +556,8 @@ impl App {
             page: 0,
             scroll: 0,
             hscroll: 0,
-            outline: true,
+            // Beside a narrow text the outline costs more than it gives; `o` shows it anyway.
+            outline: self.size.width >= OUTLINE_AUTO_WIDTH,
             focus: ReaderFocus::Body,
             outline_sel: 0,
             selected: None,
@@ -570,7 +592,11 @@ impl App {
         let page = r.current();
         let last_item = doc::last_item(lesson, page.section);
         let at_end = r.scroll + usize::from(areas.body.height) >= r.doc.lines.len();
-        if at_end && page.item >= last_item && !self.progress.is_read(&lesson.id, page.section) {
+        if at_end
+            && page.item >= last_item
+            && all_committed(lesson, page.section, &self.progress)
+            && !self.progress.is_read(&lesson.id, page.section)
+        {
             self.progress.mark_read(&lesson.id, page.section);
             return vec![Effect::SaveProgress];
         }
@@ -716,6 +742,8 @@ impl App {
                     r.draft.clear();
                     self.progress.record_prediction(&lesson.id, page.item, &answer);
                     let mut effects = self.refresh();
+                    self.show_reveal();
+                    effects.extend(self.refresh());
                     effects.push(Effect::SaveProgress);
                     return effects;
                 }
@@ -735,6 +763,8 @@ impl App {
                 if let Some(myth) = r.open_myth(lesson, &self.progress) {
                     self.progress.record_myth(&lesson.id, &myth.id, believed);
                     let mut effects = self.refresh();
+                    self.show_reveal();
+                    effects.extend(self.refresh());
                     effects.push(Effect::SaveProgress);
                     return effects;
                 }
@@ -745,6 +775,22 @@ impl App {
         self.refresh()
     }
 
+    /// After a commit, brings the reveal into view if it is below the bottom edge.
+    fn show_reveal(&mut self) {
+        let size = self.size;
+        let Screen::Reader(r) = &mut self.screen else { return };
+        let markers =
+            [super::strings::REVEAL_HEADING, super::strings::MYTH_IS_TRUE, super::strings::MYTH_IS_FALSE]
+                .map(str::to_ascii_lowercase);
+        if let Some(line) = r.doc.folded.iter().position(|l| markers.iter().any(|m| l.contains(m.as_str()))) {
+            // Put the reveal near the top unless its first lines are already in view.
+            let h = r.height(size);
+            if line + 8.min(h) > r.scroll + h {
+                r.scroll = line.saturating_sub(1).min(r.max_scroll(size));
+            }
+        }
+    }
+
     fn commit_option(&mut self) -> Vec<Effect> {
         let Screen::Reader(r) = &mut self.screen else { return Vec::new() };
         let Some(lesson) = self.catalog.lessons.get(r.lesson) else { return Vec::new() };
@@ -753,6 +799,8 @@ impl App {
         self.progress.record_prediction(&lesson.id, r.current().item, answer);
         r.selected = None;
         let mut effects = self.refresh();
+        self.show_reveal();
+        effects.extend(self.refresh());
         effects.push(Effect::SaveProgress);
         effects
     }
@@ -908,12 +956,21 @@ pub(crate) mod tests {
         let mut a = app(80, 24);
         open(&mut a, ModeTarget::MythBusters);
         assert!(a.scopes().contains(&Scope::Myth));
+        a.update(Action::NextPage);
+        assert!(
+            !a.progress.is_read("demo-bearer", SectionKind::MythBusters),
+            "seen to the end but not answered: not read"
+        );
+        a.update(Action::PrevPage);
         a.update(Action::MythAnswer(true));
         assert_eq!(a.progress.myth("demo-bearer", "https-is-enough"), Some(true));
         assert_eq!(a.progress.myths_believed("demo-bearer"), 1);
         assert!(!a.scopes().contains(&Scope::Myth));
         a.update(Action::MythAnswer(false));
         assert_eq!(a.progress.myth("demo-bearer", "https-is-enough"), Some(true), "a commit is final");
+        a.update(Action::NextPage);
+        a.update(Action::MythAnswer(false));
+        assert!(a.progress.is_read("demo-bearer", SectionKind::MythBusters));
     }
 
     #[test]
@@ -948,7 +1005,8 @@ pub(crate) mod tests {
         assert_eq!(reader(&a).scroll, max);
         a.update(Action::Resize(200, 60));
         assert!(reader(&a).scroll <= max);
-        assert_eq!(reader(&a).doc_key.as_ref().map(|k| k.1), Some(170 - 2));
+        // Opened narrow, so without the outline: the text takes the whole width minus margins.
+        assert_eq!(reader(&a).doc_key.as_ref().map(|k| k.1), Some(200 - 2));
     }
 
     #[test]

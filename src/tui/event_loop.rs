@@ -69,6 +69,9 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
                     if outcome.is_some() || app.save_error.is_some() {
                         app.update(Action::SaveResult(outcome));
                     }
+                    for notice in store.take_notices() {
+                        app.update(Action::Notice(notice));
+                    }
                 }
                 Effect::SaveProgress => {}
                 Effect::Quit => quit = true,

@@ -190,7 +190,7 @@ pub static BINDINGS: &[Binding] = &[
     b(S::Quiz, &[k('e')], Action::EndQuiz, "e", "end the quiz and see the score", 0),
     b(S::Quiz, &[ESC], Action::Back, "Esc", "back to the lessons", 3),
     // Everywhere.
-    b(S::Global, &[ctrl('c')], Action::Quit, "Ctrl-C", "quit", 0),
+    b(S::Global, &[ctrl('c')], Action::Quit, "Ctrl-C", "quit, even while typing", 0),
     b(S::Global, &[k('q')], Action::Quit, "q", "quit", 7),
     b(S::Global, &[k('?')], Action::ToggleHelp, "?", "all keys", 4),
 ];
@@ -224,12 +224,23 @@ pub fn keymap(scopes: &[Scope], event: KeyEvent) -> Option<Action> {
     None
 }
 
-/// The bindings of the active scopes, without repeats (one row per help text).
+/// The bindings of the active scopes that a key can still reach: one row per help text, and
+/// none whose keys a more specific scope takes first (e.g. `?` while typing is text).
 #[must_use]
 pub fn active(scopes: &[Scope]) -> Vec<&'static Binding> {
     let mut out: Vec<&'static Binding> = Vec::new();
-    for &scope in scopes {
+    for (n, &scope) in scopes.iter().enumerate() {
+        let above = &scopes[..n];
+        let shadowed = |key: &Key| {
+            above.iter().any(|s| {
+                (s.takes_text() && matches!(key.code, KeyCode::Char(_)) && !key.ctrl)
+                    || BINDINGS.iter().any(|b| b.scope == *s && b.keys.contains(key))
+            })
+        };
         for binding in BINDINGS.iter().filter(|b| b.scope == scope) {
+            if binding.keys.iter().all(shadowed) {
+                continue;
+            }
             if !out.iter().any(|o| o.help == binding.help) {
                 out.push(binding);
             }
@@ -374,6 +385,16 @@ mod tests {
         unique.dedup();
         assert_eq!(helps, unique);
         assert!(helps.contains(&"search") && helps.contains(&"quit") && helps.contains(&"next section"));
+    }
+
+    #[test]
+    fn keys_taken_by_a_more_specific_scope_are_not_advertised() {
+        let typing: Vec<&str> = active(EDITING).iter().map(|b| b.label).collect();
+        assert!(!typing.contains(&"?") && !typing.contains(&"q"), "{typing:?}");
+        assert!(typing.contains(&"Ctrl-C"));
+        let help: Vec<&str> = active(HELP).iter().map(|b| b.help).collect();
+        assert!(!help.contains(&"all keys"), "{help:?}");
+        assert!(!footer(EDITING).iter().any(|(k, _)| *k == "?"));
     }
 
     #[test]

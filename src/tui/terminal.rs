@@ -7,7 +7,9 @@ use std::sync::Once;
 
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -25,10 +27,11 @@ impl TerminalGuard {
         install_panic_hook(report_dir.to_path_buf());
         let setup = || -> io::Result<Term> {
             enable_raw_mode()?;
-            execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+            // Cleared with a plain escape: `Terminal::clear` asks the terminal where the cursor is,
+            // and a terminal that never answers would stall the start for seconds.
+            execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, Clear(ClearType::All))?;
             let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
             terminal.hide_cursor()?;
-            terminal.clear()?;
             Ok(terminal)
         };
         match setup() {

@@ -23,5 +23,7 @@ mod tests {
         let mut a = app(80, 24);
         open(&mut a, ModeTarget::LiveLab);
         insta::assert_snapshot!("lab_80x24", draw(&a));
+        a.update(crate::tui::action::Action::Resize(120, 40));
+        insta::assert_snapshot!("lab_120x40", draw(&a));
     }
 }

@@ -73,8 +73,13 @@ mod tests {
         open(&mut a, ModeTarget::BuildUp);
         a.update(Action::ToggleHelp);
         let backend = draw(&a);
-        insta::assert_snapshot!("help_reader_120x40_is_80x24", backend);
+        insta::assert_snapshot!("help_reader_80x24", backend);
         assert!(format!("{backend}").contains("choose an option"));
+        a.update(Action::Resize(120, 40));
+        insta::assert_snapshot!("help_reader_120x40", draw(&a));
+        let mut home = app(120, 40);
+        home.update(Action::ToggleHelp);
+        insta::assert_snapshot!("help_home_120x40", draw(&home));
     }
 
     #[test]
@@ -86,5 +91,7 @@ mod tests {
         a.update(Action::Input('x'));
         a.update(Action::Quit);
         insta::assert_snapshot!("confirm_quit_80x24", draw(&a));
+        a.update(Action::Resize(120, 40));
+        insta::assert_snapshot!("confirm_quit_120x40", draw(&a));
     }
 }

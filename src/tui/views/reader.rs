@@ -182,61 +182,67 @@ mod tests {
         draw(&a)
     }
 
+    /// Snapshots a view at 80×24 and at 120×40.
+    fn both(name: &str, target: ModeTarget, steps: &[Action]) {
+        for (w, h) in [(80, 24), (120, 40)] {
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), snap(target, w, h, steps));
+        }
+    }
+
+    fn next(n: usize) -> Vec<Action> {
+        std::iter::repeat_n(Action::NextPage, n).collect()
+    }
+
     #[test]
     fn guided_walkthrough() {
-        insta::assert_snapshot!("reader_guided_80x24", snap(ModeTarget::GuidedWalkthrough, 80, 24, &[]));
-        insta::assert_snapshot!("reader_guided_120x40", snap(ModeTarget::GuidedWalkthrough, 120, 40, &[]));
+        both("reader_guided", ModeTarget::GuidedWalkthrough, &[]);
+        both("reader_mental_model_diagram", ModeTarget::GuidedWalkthrough, &next(1));
     }
 
     #[test]
     fn build_up_before_and_after_the_prediction() {
-        let before = [Action::Choose(1)];
-        insta::assert_snapshot!(
-            "reader_predict_80x24",
-            snap(ModeTarget::BuildUp, 80, 24, &[Action::Choose(1), Action::Bottom])
-        );
-        insta::assert_snapshot!("reader_predict_120x40", snap(ModeTarget::BuildUp, 120, 40, &before));
-        let after = [Action::Choose(1), Action::Commit, Action::Bottom];
-        insta::assert_snapshot!("reader_reveal_80x24", snap(ModeTarget::BuildUp, 80, 24, &after));
-        insta::assert_snapshot!("reader_reveal_120x40", snap(ModeTarget::BuildUp, 120, 40, &after));
+        both("reader_predict", ModeTarget::BuildUp, &[Action::Choose(1), Action::Bottom]);
+        both("reader_reveal", ModeTarget::BuildUp, &[Action::Choose(1), Action::Commit]);
+        let typed = [Action::NextPage, Action::StartTyping, Action::Input('4'), Action::Input('0')];
+        both("reader_typed_answer", ModeTarget::BuildUp, &typed);
     }
 
     #[test]
     fn myths_before_and_after() {
-        insta::assert_snapshot!("reader_myth_80x24", snap(ModeTarget::MythBusters, 80, 24, &[]));
-        insta::assert_snapshot!(
-            "reader_myth_revealed_120x40",
-            snap(ModeTarget::MythBusters, 120, 40, &[Action::MythAnswer(true)])
-        );
+        both("reader_myth", ModeTarget::MythBusters, &[]);
+        both("reader_myth_revealed", ModeTarget::MythBusters, &[Action::MythAnswer(true)]);
     }
 
     #[test]
     fn pitfalls_stacked_and_side_by_side() {
-        insta::assert_snapshot!("reader_pitfall_80x24", snap(ModeTarget::Pitfalls, 80, 24, &[]));
-        insta::assert_snapshot!("reader_pitfall_120x40", snap(ModeTarget::Pitfalls, 120, 40, &[]));
+        both("reader_pitfall", ModeTarget::Pitfalls, &[]);
+        let wide = snap(ModeTarget::Pitfalls, 120, 40, &[Action::ToggleOutline]);
+        insta::assert_snapshot!("reader_pitfall_side_by_side_120x40", wide);
     }
 
     #[test]
     fn visual_breakdown_pages() {
-        insta::assert_snapshot!(
-            "reader_flow_80x24",
-            snap(ModeTarget::VisualBreakdown, 80, 24, &[Action::NextPage, Action::NextPage])
-        );
-        let to_table: Vec<Action> = std::iter::repeat_n(Action::NextPage, 7).collect();
-        insta::assert_snapshot!("reader_table_120x40", snap(ModeTarget::VisualBreakdown, 120, 40, &to_table));
-        let to_tracker: Vec<Action> = std::iter::repeat_n(Action::NextPage, 8).collect();
-        insta::assert_snapshot!(
-            "reader_tracker_80x24",
-            snap(ModeTarget::VisualBreakdown, 80, 24, &to_tracker)
-        );
+        both("reader_flow", ModeTarget::VisualBreakdown, &next(2));
+        both("reader_sample", ModeTarget::VisualBreakdown, &next(6));
+        both("reader_table", ModeTarget::VisualBreakdown, &next(7));
+        both("reader_tracker", ModeTarget::VisualBreakdown, &next(8));
+        both("reader_key_moments", ModeTarget::VisualBreakdown, &next(9));
+        both("reader_snapshot", ModeTarget::VisualBreakdown, &next(10));
     }
 
     #[test]
-    fn cheat_sheet_and_transcript() {
-        insta::assert_snapshot!("reader_cheat_80x24", snap(ModeTarget::CheatSheet, 80, 24, &[]));
+    fn cheat_sheet_transcript_and_hidden_outline() {
+        both("reader_cheat", ModeTarget::CheatSheet, &[]);
+        both("reader_transcript_no_outline", ModeTarget::Transcript, &[Action::ToggleOutline]);
+        both(
+            "reader_outline_focus",
+            ModeTarget::GuidedWalkthrough,
+            &[Action::FocusNext, Action::Down, Action::Down],
+        );
+        let shown = [Action::ToggleOutline, Action::FocusNext, Action::Down];
         insta::assert_snapshot!(
-            "reader_transcript_120x40",
-            snap(ModeTarget::Transcript, 120, 40, &[Action::ToggleOutline])
+            "reader_outline_shown_80x24",
+            snap(ModeTarget::GuidedWalkthrough, 80, 24, &shown)
         );
     }
 
