@@ -41,6 +41,8 @@ pub enum Scope {
     QuizLab,
     /// The quiz summary, with questions missed.
     QuizMissed,
+    /// Practice: picking which questions to take.
+    QuizPick,
 }
 
 impl Scope {
@@ -181,6 +183,13 @@ pub static BINDINGS: &[Binding] = &[
     b(S::QuizAnswered, &[k('n'), ENTER, RIGHT], Action::NextQuestion, "n/Enter", "next question", 1),
     b(S::QuizLab, &[k('l')], Action::ProveInLab, "l", "prove it in the lab", 2),
     b(S::QuizMissed, &[k('r')], Action::RetryMissed, "r", "retry just the missed questions", 1),
+    b(S::QuizPick, &[ENTER], Action::Commit, "1-4/Enter", "start with these questions", 1),
+    b(S::QuizPick, &[k('1')], Action::Choose(0), "1-4/Enter", "start with these questions", 1),
+    b(S::QuizPick, &[k('2')], Action::Choose(1), "1-4/Enter", "start with these questions", 1),
+    b(S::QuizPick, &[k('3')], Action::Choose(2), "1-4/Enter", "start with these questions", 1),
+    b(S::QuizPick, &[k('4')], Action::Choose(3), "1-4/Enter", "start with these questions", 1),
+    b(S::QuizPick, &[DOWN, k('j')], Action::Down, "↑/↓", "move between the choices", 2),
+    b(S::QuizPick, &[UP, k('k')], Action::Up, "↑/↓", "move between the choices", 2),
     b(S::Quiz, &[DOWN, k('j')], Action::Down, "j/k", "scroll down / up", 0),
     b(S::Quiz, &[UP, k('k')], Action::Up, "j/k", "scroll down / up", 0),
     b(S::Quiz, &[PGDN, k(' ')], Action::PageDown, "PgDn/Space", "page down", 0),

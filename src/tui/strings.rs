@@ -91,6 +91,7 @@ pub const QUIZ_COL_POINTS: &str = "Points";
 pub const QUIZ_NONE_MISSED: &str = "Nothing missed.";
 pub const QUIZ_REVIEW_NOTE: &str =
     "Missed questions also come back in Review missed from tomorrow, until you get them right.";
+pub const QUIZ_PICK: &str = "Which questions?";
 pub const QUIZ_NOTHING_DUE: &str = "Nothing to review today";
 pub const QUIZ_REVIEW_HOW: &str = "How review works: a question you miss comes back the next day; one you \
     get right without hints waits longer each time (1, 2, 4, 8, then 16 days).";
@@ -199,6 +200,15 @@ pub fn next_review(days: Option<i64>) -> String {
             .to_owned(),
         Some(1) => "You are up to date. The next review is due tomorrow.".to_owned(),
         Some(n) => format!("You are up to date. The next review is due in {n} days."),
+    }
+}
+
+#[must_use]
+pub fn pick_option(difficulty: Option<&str>, n: usize) -> String {
+    let what = if n == 1 { "question" } else { "questions" };
+    match difficulty {
+        None => format!("All {n} {what}"),
+        Some(d) => format!("{}{} ({n} {what})", d[..1].to_uppercase(), &d[1..]),
     }
 }
 

@@ -16,7 +16,7 @@ use super::keymap::Scope;
 use super::layout;
 use super::markdown::Writer;
 use super::strings as s;
-use crate::content::{Catalog, Lesson, ModeTarget, QuizKind};
+use crate::content::{Catalog, Difficulty, Lesson, ModeTarget, QuizKind};
 use crate::progress::Day;
 use crate::quiz::scoring::format_points;
 use crate::quiz::{self, Phase, Selection, Session, SessionOptions, question_score};
@@ -50,6 +50,12 @@ pub enum QuizBody {
     },
     /// No quiz to open (e.g. the lesson has no visual quiz); the message says why.
     Unavailable(String),
+    /// Practice from home: which questions to take, all or one difficulty (`selected` picks).
+    Pick {
+        quiz: String,
+        /// `None` = every question; with the number of questions of each.
+        options: Vec<(Option<Difficulty>, usize)>,
+    },
 }
 
 impl QuizState {
@@ -72,6 +78,9 @@ impl QuizState {
                     }
                 }
             }
+        }
+        if matches!(self.body, QuizBody::Pick { .. }) {
+            scopes.push(Scope::QuizPick);
         }
         scopes.extend([Scope::Quiz, Scope::Global]);
         scopes
@@ -130,10 +139,43 @@ pub fn open_mode(app: &mut App, lesson: usize, mode: ModeTarget) -> Vec<Effect> 
                 .ok_or_else(|| s::quiz_none(mode_title(mode), &l.title))
         }
     };
+    // Practice asks which questions first, when there is a choice of difficulties.
+    if mode == ModeTarget::Practice
+        && let Ok(Selection { quiz: Some(id), .. }) = &selection
+        && let Some(options) = difficulty_options(&app.catalog, id)
+    {
+        let body = QuizBody::Pick { quiz: id.clone(), options };
+        app.screen = Screen::Quiz(QuizState { lesson, mode, body, selected: 0, scroll: 0 });
+        return Vec::new();
+    }
     let seed = (app.clock)();
     let state = start(app, lesson, mode, selection, seed);
     app.screen = Screen::Quiz(state);
     Vec::new()
+}
+
+/// "All", then each difficulty the quiz has, with question counts; `None` with only one.
+fn difficulty_options(catalog: &Catalog, quiz: &str) -> Option<Vec<(Option<Difficulty>, usize)>> {
+    let questions = &catalog.quiz(quiz)?.questions;
+    let mut options = vec![(None, questions.len())];
+    for d in Difficulty::ALL {
+        let n = questions.iter().filter(|q| q.difficulty == d).count();
+        if n > 0 {
+            options.push((Some(d), n));
+        }
+    }
+    (options.len() > 2).then_some(options)
+}
+
+/// Starts the practice with the picked option.
+fn begin(app: &mut App, option: usize) {
+    let Screen::Quiz(q) = &app.screen else { return };
+    let QuizBody::Pick { quiz, options } = &q.body else { return };
+    let Some(&(difficulty, _)) = options.get(option) else { return };
+    let selection = Selection { quiz: Some(quiz.clone()), difficulty, ..Selection::default() };
+    let (lesson, mode) = (q.lesson, q.mode);
+    let state = start(app, lesson, mode, Ok(selection), (app.clock)());
+    app.screen = Screen::Quiz(state);
 }
 
 /// The lesson's quiz of a kind (or, if no quiz names the lesson, the content's first of that kind).
@@ -202,7 +244,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let Screen::Quiz(q) = &mut app.screen else { return Vec::new() };
     let page = usize::from(geometry.areas.body.height).saturating_sub(2).max(1);
     let asking = q.session().is_some_and(|s| *s.phase() == Phase::Asking);
-    let choices = q.session().map_or(0, |s| s.choices().len());
+    let picking = matches!(q.body, QuizBody::Pick { .. });
+    let choices = match &q.body {
+        QuizBody::Session(s) => s.choices().len(),
+        QuizBody::Pick { options, .. } => options.len(),
+        _ => 0,
+    };
     let mut reveal = Reveal::Nothing;
     let mut effects = Vec::new();
     match action {
@@ -210,11 +257,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.screen = Screen::Home;
             return Vec::new();
         }
-        Action::Down if asking => {
+        Action::Down if asking || picking => {
             q.selected = (q.selected + 1).min(choices.saturating_sub(1));
             reveal = Reveal::Selected;
         }
-        Action::Up if asking => {
+        Action::Up if asking || picking => {
             q.selected = q.selected.saturating_sub(1);
             reveal = Reveal::Selected;
         }
@@ -233,14 +280,25 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Answer(i) => return answer(app, i, now),
+        Action::Commit | Action::Choose(_) if picking => {
+            let i = if let Action::Choose(n) = action { n } else { q.selected };
+            begin(app, i);
+            return Vec::new();
+        }
         Action::Commit if asking => {
             let i = q.selected;
             return answer(app, i, now);
         }
-        Action::Click { col, row } if asking && layout::contains(geometry.areas.body, col, row) => {
+        Action::Click { col, row }
+            if (asking || picking) && layout::contains(geometry.areas.body, col, row) =>
+        {
             let line = geometry.scroll + usize::from(row - geometry.areas.body.y);
             if let Some(&(_, i)) = geometry.doc.choices.iter().find(|(l, _)| *l == line) {
-                // A click highlights a choice; a second click on it answers.
+                // A click highlights a choice; a second click on it answers (or starts).
+                if q.selected == i && picking {
+                    begin(app, i);
+                    return Vec::new();
+                }
                 if q.selected == i {
                     return answer(app, i, now);
                 }
@@ -425,6 +483,7 @@ pub fn view(app: &App, size: Rect) -> QuizView {
             _ => question(&mut w, &mut doc, app, q, session, stacked),
         },
         QuizBody::NothingDue { next_in_days } => nothing_due(&mut w, *next_in_days),
+        QuizBody::Pick { quiz, options } => pick(&mut w, &mut doc, app, q, quiz, options),
         QuizBody::Unavailable(message) => {
             w.heading(s::QUIZ_UNAVAILABLE, 1);
             w.para(&[(message.clone(), app.theme.text)]);
@@ -652,6 +711,38 @@ fn relabel(text: &str, question: &crate::content::Question, shown: char) -> Stri
 /// The first line of a Markdown stem, without its emphasis marks.
 fn first_line(md: &str) -> String {
     md.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default().replace(['*', '`'], "")
+}
+
+fn pick(
+    w: &mut Writer,
+    doc: &mut QuizDoc,
+    app: &App,
+    q: &QuizState,
+    quiz: &str,
+    options: &[(Option<Difficulty>, usize)],
+) {
+    let t = app.theme;
+    let Some(quiz) = app.catalog.quiz(quiz) else { return };
+    w.heading(&quiz.title, 1);
+    if let Some(about) = &quiz.description {
+        w.md(about.as_str());
+    }
+    w.blank();
+    w.para(&[(s::QUIZ_PICK.to_owned(), t.bold)]);
+    w.blank();
+    for (i, (difficulty, n)) in options.iter().enumerate() {
+        let start = w.lines.len();
+        let (mark, style) = if i == q.selected { (s::MARK_CURRENT, t.selected) } else { (" ", t.text) };
+        let label = s::pick_option(difficulty.map(Difficulty::as_str), *n);
+        w.wrap(
+            &[(label, style)],
+            &[Span::styled(format!("{mark} "), style), Span::styled(format!("{}) ", i + 1), style)],
+            &[Span::raw("     ")],
+        );
+        doc.choices.extend((start..w.lines.len()).map(|l| (l, i)));
+    }
+    w.blank();
+    w.para(&[(s::QUIZ_SCORING_RULE.to_owned(), t.dim)]);
 }
 
 fn nothing_due(w: &mut Writer, next_in_days: Option<i64>) {

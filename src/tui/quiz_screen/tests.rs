@@ -75,6 +75,9 @@ pub(crate) fn right_and_wrong(app: &App) -> (usize, usize) {
 fn opening_from_home_finds_the_lessons_quiz_or_says_there_is_none() {
     let mut a = app(80, 24);
     open_mode(&mut a, 0, ModeTarget::Practice);
+    // Practice first asks which questions; Enter takes them all.
+    assert_eq!(a.scopes(), vec![Scope::QuizPick, Scope::Quiz, Scope::Global]);
+    a.update(Action::Commit);
     assert_eq!(session(&a).quiz_id(), Some("demo-practice"));
     assert_eq!(session(&a).position(), (1, 3));
     open_mode(&mut a, 0, ModeTarget::VisualQuiz);
@@ -319,6 +322,7 @@ mod keys {
     const ANSWERED_LAB: &[S] = &[S::QuizAnswered, S::QuizLab, S::Quiz, S::Global];
     const MISSED: &[S] = &[S::QuizMissed, S::Quiz, S::Global];
     const DONE: &[S] = &[S::Quiz, S::Global];
+    const PICK: &[S] = &[S::QuizPick, S::Quiz, S::Global];
 
     #[test]
     fn the_quiz_table() {
@@ -351,6 +355,10 @@ mod keys {
             (DONE, press('r'), None),
             (DONE, press('G'), Some(Action::Bottom)),
             (DONE, key(KeyCode::Esc), Some(Action::Back)),
+            (PICK, press('2'), Some(Action::Choose(1))),
+            (PICK, key(KeyCode::Enter), Some(Action::Commit)),
+            (PICK, press('j'), Some(Action::Down)),
+            (PICK, press('a'), None),
         ] {
             assert_eq!(keymap(scopes, event), want, "{scopes:?} {event:?}");
         }
@@ -362,6 +370,7 @@ mod keys {
         assert_eq!(keys(ASKING), vec!["A-D/1-4", "h", "Esc"]);
         assert_eq!(keys(ANSWERED_LAB), vec!["n/Enter", "l", "Esc"]);
         assert_eq!(keys(MISSED), vec!["r", "Esc", "?"]);
+        assert_eq!(keys(PICK), vec!["1-4/Enter", "↑/↓", "Esc"]);
     }
 }
 
@@ -379,4 +388,35 @@ fn the_table_goes_beside_the_question_only_when_it_fits_whole() {
     // A practice question never has the table.
     let a = quiz_app(120, 40, practice());
     assert!(view(&a, a.size).areas.table.is_none());
+}
+
+#[test]
+fn practice_from_home_picks_a_difficulty_by_key_arrow_or_click() {
+    let mut a = app(80, 24);
+    open_mode(&mut a, 0, ModeTarget::Practice);
+    let QuizBody::Pick { options, .. } = &state(&a).body else { panic!("no picker") };
+    let d = crate::content::Difficulty::ALL;
+    assert_eq!(options, &vec![(None, 3), (Some(d[0]), 1), (Some(d[1]), 1), (Some(d[2]), 1)]);
+    a.update(Action::Choose(3));
+    assert_eq!(session(&a).position(), (1, 1));
+    assert_eq!(session(&a).question().unwrap().id, "scopes");
+
+    open_mode(&mut a, 0, ModeTarget::Practice);
+    a.update(Action::Down);
+    a.update(Action::Down);
+    a.update(Action::Commit);
+    assert_eq!(session(&a).question().unwrap().id, "compare-tokens");
+
+    open_mode(&mut a, 0, ModeTarget::Practice);
+    let v = view(&a, a.size);
+    let (line, _) = *v.doc.choices.iter().find(|(_, i)| *i == 1).unwrap();
+    let row = v.areas.body.y + u16::try_from(line - v.scroll).unwrap();
+    a.update(Action::Click { col: v.areas.body.x + 2, row });
+    assert_eq!(state(&a).selected, 1);
+    a.update(Action::Click { col: v.areas.body.x + 2, row });
+    assert_eq!(session(&a).question().unwrap().id, "status-401");
+    // Choices past the list do nothing.
+    open_mode(&mut a, 0, ModeTarget::Practice);
+    a.update(Action::Choose(7));
+    assert!(matches!(state(&a).body, QuizBody::Pick { .. }));
 }
