@@ -36,6 +36,8 @@ pub struct App {
     pub dirty: bool,
     /// Unix milliseconds now (quiz timing and review days); tests pin it.
     pub clock: fn() -> u64,
+    /// The quiz left for "prove it in the lab"; leaving the lab returns to it.
+    pub paused_quiz: Option<Box<QuizState>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,6 +251,7 @@ impl App {
             notice: None,
             dirty: true,
             clock: crate::quiz::now_ms,
+            paused_quiz: None,
         };
         // Start on the lesson the learner was last in.
         if let Some(pos) = app.progress.position()
@@ -424,6 +427,9 @@ impl App {
             Screen::Home => self.update_home(action),
             Screen::Reader(_) => self.update_reader(action),
             Screen::Quiz(_) => super::quiz_screen::update(self, action),
+            Screen::Lab(_) if action == Action::Back && self.paused_quiz.is_some() => {
+                super::quiz_screen::resume(self)
+            }
             Screen::Lab(_) => {
                 if action == Action::Back {
                     self.screen = Screen::Home;

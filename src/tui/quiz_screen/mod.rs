@@ -336,6 +336,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let scenario = q.session().and_then(|s| s.feedback()).and_then(|f| f.lab_scenario.clone());
             let lesson = q.lesson;
             if let Some(scenario) = scenario {
+                let quiz = std::mem::replace(&mut app.screen, Screen::Home);
+                if let Screen::Quiz(q) = quiz {
+                    app.paused_quiz = Some(Box::new(q));
+                }
                 effects = app.open_mode(lesson, ModeTarget::LiveLab);
                 if let Screen::Lab(lab) = &mut app.screen {
                     lab.scenario = Some(scenario);
@@ -347,6 +351,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     }
     settle(app, reveal);
     effects
+}
+
+/// Back from the lab to the quiz that opened it, where it was.
+pub fn resume(app: &mut App) -> Vec<Effect> {
+    if let Some(q) = app.paused_quiz.take() {
+        app.screen = Screen::Quiz(*q);
+    }
+    Vec::new()
 }
 
 /// Answers the open question, records the attempt and asks for one save.

@@ -229,6 +229,26 @@ fn prove_it_in_the_lab_opens_the_lab_with_the_scenario() {
         Screen::Lab(lab) => assert_eq!(lab.scenario.as_deref(), Some("seed-three")),
         _ => panic!("not in the lab"),
     }
+    // Leaving the lab comes back to the feedback, then Esc goes home as usual.
+    a.update(Action::Back);
+    assert!(session(&a).feedback().is_some_and(|f| f.correct));
+    assert!(a.paused_quiz.is_none());
+    a.update(Action::Back);
+    assert!(matches!(a.screen, Screen::Home));
+}
+
+#[test]
+fn home_shows_how_many_questions_are_due_today() {
+    let mut a = quiz_app(80, 24, practice());
+    let (_, wrong) = right_and_wrong(&a);
+    a.update(Action::Answer(wrong));
+    a.update(Action::Back);
+    let home = |a: &App| format!("{}", crate::tui::views::tests::draw(a));
+    assert!(!home(&a).contains("due today"), "nothing due the day it was missed");
+    advance(86_400_000);
+    a.dirty = true;
+    let screen = home(&a);
+    assert!(screen.contains("1 due today"), "{screen}");
 }
 
 #[test]
