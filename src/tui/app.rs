@@ -385,9 +385,11 @@ impl App {
                 Vec::new()
             }
             action => {
+                let help_rows = super::keymap::active(&self.screen_scopes()).len();
                 if let Overlay::Help { scroll } = &mut self.overlay {
+                    let max = u16::try_from(help_rows).unwrap_or(u16::MAX);
                     match action {
-                        Action::Down | Action::Wheel(1..) => *scroll = scroll.saturating_add(1),
+                        Action::Down | Action::Wheel(1..) => *scroll = scroll.saturating_add(1).min(max),
                         Action::Up | Action::Wheel(i16::MIN..=-1) => *scroll = scroll.saturating_sub(1),
                         _ => {}
                     }

@@ -146,6 +146,7 @@ pub static BINDINGS: &[Binding] = &[
     b(S::Outline, &[ENTER, RIGHT, k('l')], Action::Open, "Enter", "open the entry", 1),
     b(S::Outline, &[HOME, k('g')], Action::Top, "g/Home", "first entry", 0),
     b(S::Outline, &[END, k('G')], Action::Bottom, "G/End", "last entry", 0),
+    b(S::Outline, &[ESC], Action::FocusNext, "Esc", "back to the text", 0),
     // Reading.
     b(S::Reader, &[DOWN, k('j')], Action::Down, "j/k", "scroll down / up", 3),
     b(S::Reader, &[UP, k('k')], Action::Up, "j/k", "scroll down / up", 0),
@@ -346,6 +347,7 @@ mod tests {
             (OUTLINE, key(KeyCode::Enter), Some(Action::Open)),
             (OUTLINE, press('j'), Some(Action::Down)),
             (OUTLINE, press('/'), Some(Action::SearchStart)),
+            (OUTLINE, key(KeyCode::Esc), Some(Action::FocusNext)),
             (MYTH, press('t'), Some(Action::MythAnswer(true))),
             (MYTH, press('f'), Some(Action::MythAnswer(false))),
             (EDITING, press('q'), Some(Action::Input('q'))),

@@ -273,6 +273,26 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+/// `text` cut to `max` cells, ending in `…` when something was cut.
+#[must_use]
+pub fn fit(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    out
+}
+
 /// Lays out a document into lines. `plain` means no wrapping, no colours, no line numbers.
 pub struct Writer {
     pub lines: Vec<Line<'static>>,
@@ -893,6 +913,13 @@ mod tests {
             w.text(),
             format!("  {}\n  {}\n", "a ---------------------------------------------------> b", "   |  x")
         );
+    }
+
+    #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("short", 10), "short");
+        assert_eq!(fit("a longer title", 8), "a longe…");
+        assert_eq!(width(&fit("a longer title", 8)), 8);
     }
 
     #[test]
