@@ -78,6 +78,7 @@ pub const QUIZ_SOLUTION: &str = "Worked solution";
 pub const QUIZ_FINAL: &str = "Final answer";
 pub const QUIZ_QUICK_CHECK: &str = "Quick check: ";
 pub const QUIZ_FINISHED: &str = "Quiz finished";
+pub const QUIZ_REVIEW_FINISHED: &str = "Review finished";
 pub const QUIZ_SCORE: &str = "Score: ";
 pub const QUIZ_TIME: &str = "Time: ";
 pub const QUIZ_SCORING_RULE: &str =

@@ -104,7 +104,7 @@ pub fn view(app: &App, size: Rect) -> QuizView {
     let stacked = if table.is_none() { table_lesson } else { None };
     match &q.body {
         QuizBody::Session(session) => match session.phase() {
-            Phase::Finished => summary(&mut w, app, session),
+            Phase::Finished => summary(&mut w, app, q, session),
             _ => question(&mut w, &mut doc, app, q, session, stacked),
         },
         QuizBody::NothingDue { next_in_days } => nothing_due(&mut w, *next_in_days),
@@ -259,10 +259,11 @@ fn hints(w: &mut Writer, doc: &mut QuizDoc, app: &App, session: &Session) {
     }
 }
 
-fn summary(w: &mut Writer, app: &App, session: &Session) {
+fn summary(w: &mut Writer, app: &App, q: &QuizState, session: &Session) {
     let t = app.theme;
     let sum = session.summary();
-    w.heading(s::QUIZ_FINISHED, 1);
+    let review = q.mode == crate::content::ModeTarget::ReviewMissed;
+    w.heading(if review { s::QUIZ_REVIEW_FINISHED } else { s::QUIZ_FINISHED }, 1);
     let o = sum.overall;
     let mut score = vec![
         (s::QUIZ_SCORE.to_owned(), t.bold),

@@ -275,6 +275,12 @@ fn review_asks_only_what_is_due_and_counts_it_for_home() {
     open_selection(&mut a, review, 1);
     assert_eq!(session(&a).position(), (1, 1));
     assert_eq!(session(&a).question().unwrap().id, "status-401");
+    let (right, _) = right_and_wrong(&a);
+    a.update(Action::Answer(right));
+    a.update(Action::NextQuestion);
+    let v = view(&a, a.size);
+    assert!(v.doc.lines.iter().any(|l| l.to_string().contains(crate::tui::strings::QUIZ_REVIEW_FINISHED)));
+    assert_eq!(due_today(&a), 0, "answered right: no longer due");
 }
 
 #[test]
