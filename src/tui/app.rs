@@ -133,29 +133,11 @@ impl ReaderState {
     }
 
     fn ui(&self, lesson: &Lesson, progress: &Progress) -> PageUi {
-        let page = self.current();
-        let committed = match page.section {
-            SectionKind::BuildUp => progress.prediction(&lesson.id, page.item).map(str::to_owned),
-            _ => None,
-        };
-        let myth = match page.section {
-            SectionKind::MythBusters => {
-                lesson.myth_busters.get(page.item).and_then(|m| progress.myth(&lesson.id, &m.id))
-            }
-            _ => None,
-        };
         PageUi {
             selected: self.selected,
             draft: self.draft.clone(),
             editing: self.editing,
-            committed,
-            myth,
-            myths_believed: progress.myths_believed(&lesson.id),
-            myths_answered: lesson
-                .myth_busters
-                .iter()
-                .filter(|m| progress.myth(&lesson.id, &m.id).is_some())
-                .count(),
+            ..saved_ui(self.current(), lesson, progress)
         }
     }
 
@@ -193,9 +175,10 @@ impl ReaderState {
         self.scroll = self.scroll.saturating_add_signed(delta).min(max);
     }
 
+    /// Finds every match on the page, keeping the current match's index when it still exists
+    /// (a resize re-lays out the page under the same search).
     fn find(&mut self) {
         self.search.hits.clear();
-        self.search.current = 0;
         let needle = self.search.query.to_ascii_lowercase();
         if needle.is_empty() {
             return;
@@ -208,6 +191,7 @@ impl ReaderState {
                 from = start + needle.len().max(1);
             }
         }
+        self.search.current = self.search.current.min(self.search.hits.len().saturating_sub(1));
     }
 
     /// Picks the first match at or below the top of the view and scrolls to it.
@@ -218,6 +202,31 @@ impl ReaderState {
                 self.scroll = line.saturating_sub(h / 3).min(self.max_scroll(size));
             }
         }
+    }
+}
+
+/// What progress says about a page: its committed prediction or myth answer, and the tally.
+fn saved_ui(page: Page, lesson: &Lesson, progress: &Progress) -> PageUi {
+    let committed = match page.section {
+        SectionKind::BuildUp => progress.prediction(&lesson.id, page.item).map(str::to_owned),
+        _ => None,
+    };
+    let myth = match page.section {
+        SectionKind::MythBusters => {
+            lesson.myth_busters.get(page.item).and_then(|m| progress.myth(&lesson.id, &m.id))
+        }
+        _ => None,
+    };
+    PageUi {
+        committed,
+        myth,
+        myths_believed: progress.myths_believed(&lesson.id),
+        myths_answered: lesson
+            .myth_busters
+            .iter()
+            .filter(|m| progress.myth(&lesson.id, &m.id).is_some())
+            .count(),
+        ..PageUi::default()
     }
 }
 
@@ -286,7 +295,8 @@ impl App {
     #[must_use]
     pub fn scopes(&self) -> Vec<Scope> {
         match self.overlay {
-            Overlay::ConfirmQuit => return vec![Scope::Confirm, Scope::Global],
+            // The question takes every key: `?` or `q` must not wander off from it.
+            Overlay::ConfirmQuit => return vec![Scope::Confirm],
             Overlay::Help { .. } => return vec![Scope::Help, Scope::Global],
             Overlay::None => {}
         }
@@ -688,11 +698,14 @@ impl App {
                 r.search = Search { editing: true, ..Search::default() };
             }
             Action::SearchNext | Action::SearchPrev => {
+                let forward = action == Action::SearchNext;
                 let n = r.search.hits.len();
+                let at_edge =
+                    n == 0 || if forward { r.search.current + 1 >= n } else { r.search.current == 0 };
+                if at_edge && !r.search.query.is_empty() {
+                    return self.search_other_pages(forward);
+                }
                 if n == 0 {
-                    if !r.search.query.is_empty() {
-                        self.notice = Some(super::strings::NO_MATCH.to_owned());
-                    }
                     return Vec::new();
                 }
                 r.search.current = if action == Action::SearchNext {
@@ -711,6 +724,7 @@ impl App {
                 if r.search.editing {
                     if r.search.query.chars().count() < MAX_QUERY {
                         r.search.query.push(c);
+                        r.search.current = 0;
                         r.find();
                         r.jump_to_hit(size);
                     }
@@ -721,6 +735,7 @@ impl App {
             Action::InputBackspace => {
                 if r.search.editing {
                     r.search.query.pop();
+                    r.search.current = 0;
                     r.find();
                     r.jump_to_hit(size);
                 } else if r.editing {
@@ -797,6 +812,40 @@ impl App {
                 r.scroll = line.saturating_sub(1).min(r.max_scroll(size));
             }
         }
+    }
+
+    /// `n` past the last match (or `N` before the first) goes on to the next (previous) page
+    /// with a match, wrapping around the mode's pages; the current page counts last.
+    fn search_other_pages(&mut self, forward: bool) -> Vec<Effect> {
+        let size = self.size;
+        let theme = self.theme;
+        let Screen::Reader(r) = &mut self.screen else { return Vec::new() };
+        let Some(lesson) = self.catalog.lessons.get(r.lesson) else { return Vec::new() };
+        let width = usize::from(r.areas(size).body.width);
+        let needle = r.search.query.to_ascii_lowercase();
+        let count = r.pages.len();
+        let found = (1..=count)
+            .map(|step| if forward { (r.page + step) % count } else { (r.page + count - step) % count })
+            .find(|&p| {
+                let page = r.pages[p];
+                let doc = if p == r.page {
+                    None
+                } else {
+                    Some(doc::build(lesson, page, width, theme, &saved_ui(page, lesson, &self.progress)))
+                };
+                doc.as_ref().unwrap_or(&r.doc).folded.iter().any(|l| l.contains(&needle))
+            });
+        let Some(target) = found else {
+            self.notice = Some(super::strings::NO_MATCH.to_owned());
+            return Vec::new();
+        };
+        let effects = if target == r.page { Vec::new() } else { self.goto_page(target) };
+        if let Screen::Reader(r) = &mut self.screen {
+            r.find();
+            r.search.current = if forward { 0 } else { r.search.hits.len().saturating_sub(1) };
+            r.jump_to_hit(size);
+        }
+        effects
     }
 
     fn commit_option(&mut self) -> Vec<Effect> {
@@ -996,8 +1045,34 @@ pub(crate) mod tests {
         a.update(Action::SearchNext);
         assert_eq!(reader(&a).search.current, 1);
         a.update(Action::SearchPrev);
+        assert_eq!((reader(&a).page, reader(&a).search.current), (0, 0));
+        // Before the first match, N goes back round to the last page with one, at its last match.
         a.update(Action::SearchPrev);
-        assert_eq!(reader(&a).search.current, hits - 1);
+        let r = reader(&a);
+        let last_page = r.page;
+        assert!(last_page > 0);
+        assert_eq!(r.search.current, r.search.hits.len() - 1);
+        assert!(r.doc.folded[r.search.hits[r.search.current].0].contains("token"));
+        // And n past it comes round to the first page again.
+        a.update(Action::SearchNext);
+        assert_eq!((reader(&a).page, reader(&a).search.current), (0, 0));
+        // Forward from the first page's last match: the next page with "token" (not page 0).
+        for _ in 1..hits {
+            a.update(Action::SearchNext);
+        }
+        assert_eq!(reader(&a).page, 0);
+        a.update(Action::SearchNext);
+        assert!(reader(&a).page > 0 && reader(&a).page <= last_page);
+        // A word that is nowhere says so and stays put.
+        let page = reader(&a).page;
+        a.update(Action::SearchStart);
+        for c in "zzqx".chars() {
+            a.update(Action::Input(c));
+        }
+        a.update(Action::InputSubmit);
+        a.update(Action::SearchNext);
+        assert_eq!(reader(&a).page, page);
+        assert_eq!(a.notice.as_deref(), Some(crate::tui::strings::NO_MATCH));
         a.update(Action::SearchStart);
         a.update(Action::InputCancel);
         assert!(reader(&a).search.hits.is_empty());

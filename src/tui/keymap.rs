@@ -312,7 +312,7 @@ mod tests {
     const SEARCH: &[Scope] = &[S::Search, S::Global];
     const MYTH: &[Scope] = &[S::Myth, S::Reader, S::Global];
     const HELP: &[Scope] = &[S::Help, S::Global];
-    const CONFIRM: &[Scope] = &[S::Confirm, S::Global];
+    const CONFIRM: &[Scope] = &[S::Confirm];
     const LAB: &[Scope] = &[S::Lab, S::Global];
 
     #[test]
@@ -362,6 +362,7 @@ mod tests {
             (CONFIRM, press('y'), Some(Action::ConfirmQuit)),
             (CONFIRM, ctrl_c('c'), Some(Action::ConfirmQuit)),
             (CONFIRM, press('n'), Some(Action::CancelQuit)),
+            (CONFIRM, press('?'), None),
             (LAB, key(KeyCode::Esc), Some(Action::Back)),
             (LAB, ctrl_c('c'), Some(Action::Quit)),
         ] {
