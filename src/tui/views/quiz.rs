@@ -164,10 +164,12 @@ mod tests {
 
     #[test]
     fn practice_from_home_asks_which_questions() {
-        let mut a = app(80, 24);
-        crate::tui::quiz_screen::open_mode(&mut a, 0, crate::content::ModeTarget::Practice);
-        a.update(Action::Down);
-        insta::assert_snapshot!("quiz_pick_80x24", draw(&a));
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut a = app(w, h);
+            crate::tui::quiz_screen::open_mode(&mut a, 0, crate::content::ModeTarget::Practice);
+            a.update(Action::Down);
+            insta::assert_snapshot!(format!("quiz_pick_{w}x{h}"), draw(&a));
+        }
     }
 
     #[test]
