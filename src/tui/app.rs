@@ -115,6 +115,8 @@ pub struct ReaderState {
     /// The current page's picked option and typed draft (committed answers live in progress).
     pub selected: Option<usize>,
     pub draft: String,
+    /// Typed, uncommitted answers of other pages, kept while the learner looks around.
+    pub drafts: std::collections::BTreeMap<usize, String>,
     pub editing: bool,
     pub search: Search,
     pub doc: Doc,
@@ -339,7 +341,7 @@ impl App {
     #[must_use]
     pub fn unsaved(&self) -> Option<&'static str> {
         if let Screen::Reader(r) = &self.screen
-            && !r.draft.trim().is_empty()
+            && (!r.draft.trim().is_empty() || !r.drafts.is_empty())
         {
             return Some(super::strings::CONFIRM_UNSAVED);
         }
@@ -580,6 +582,7 @@ impl App {
             outline_sel: 0,
             selected: None,
             draft: String::new(),
+            drafts: std::collections::BTreeMap::new(),
             editing: false,
             search: Search::default(),
             doc: Doc::default(),
@@ -626,12 +629,16 @@ impl App {
             if page >= r.pages.len() || page == r.page {
                 return Vec::new();
             }
+            let draft = std::mem::take(&mut r.draft);
+            if !draft.trim().is_empty() {
+                r.drafts.insert(r.page, draft);
+            }
+            r.draft = r.drafts.remove(&page).unwrap_or_default();
             r.page = page;
             r.outline_sel = page;
             r.scroll = 0;
             r.hscroll = 0;
             r.selected = None;
-            r.draft.clear();
             r.editing = false;
         }
         self.remember_position();
@@ -650,6 +657,7 @@ impl App {
         let page_h = usize::from(areas.body.height).saturating_sub(2).max(1);
         let outline_focus = r.focus == ReaderFocus::Outline && areas.outline.is_some();
         match action {
+            Action::Back if !r.search.query.is_empty() => r.search = Search::default(),
             Action::Back => {
                 self.remember_position();
                 self.screen = Screen::Home;
@@ -981,9 +989,16 @@ pub(crate) mod tests {
             a.update(Action::Input(c));
         }
         assert_eq!(a.unsaved(), Some(crate::tui::strings::CONFIRM_UNSAVED));
+        // Looking at another page keeps the draft (and quitting still asks).
+        a.update(Action::InputCancel);
+        a.update(Action::PrevPage);
+        assert_eq!(a.unsaved(), Some(crate::tui::strings::CONFIRM_UNSAVED));
+        a.update(Action::NextPage);
+        assert_eq!(reader(&a).draft, "401");
         assert!(a.update(Action::Quit).is_empty());
         assert_eq!(a.overlay, Overlay::ConfirmQuit);
         a.update(Action::CancelQuit);
+        a.update(Action::StartTyping);
         a.update(Action::InputSubmit);
         assert_eq!(a.progress.prediction("demo-bearer", 1), Some("401"));
         assert_eq!(a.update(Action::Quit), vec![Effect::SaveProgress, Effect::Quit]);
@@ -1076,6 +1091,14 @@ pub(crate) mod tests {
         a.update(Action::SearchStart);
         a.update(Action::InputCancel);
         assert!(reader(&a).search.hits.is_empty());
+        // Esc clears a kept search before it leaves the reader.
+        a.update(Action::SearchStart);
+        a.update(Action::Input('a'));
+        a.update(Action::InputSubmit);
+        a.update(Action::Back);
+        assert!(matches!(a.screen, Screen::Reader(_)) && reader(&a).search.query.is_empty());
+        a.update(Action::Back);
+        assert!(matches!(a.screen, Screen::Home));
     }
 
     #[test]

@@ -163,7 +163,7 @@ pub static BINDINGS: &[Binding] = &[
     b(S::Reader, &[k('/')], Action::SearchStart, "/", "search", 5),
     b(S::Reader, &[k('n')], Action::SearchNext, "n/N", "next / previous match", 0),
     b(S::Reader, &[k('N')], Action::SearchPrev, "n/N", "next / previous match", 0),
-    b(S::Reader, &[ESC], Action::Back, "Esc", "back to the lessons", 6),
+    b(S::Reader, &[ESC], Action::Back, "Esc", "clear the search, or back to the lessons", 6),
     // Home.
     b(S::Home, &[DOWN, k('j')], Action::Down, "j/k", "move down / up", 2),
     b(S::Home, &[UP, k('k')], Action::Up, "j/k", "move down / up", 0),
