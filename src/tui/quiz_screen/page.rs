@@ -223,7 +223,7 @@ fn question(
             w.md(&steps.join("\n"));
             w.blank();
             w.para(&[(s::QUIZ_FINAL.to_owned(), t.bold)]);
-            w.md(&relabel(f.final_answer.as_str(), question, f.right.letter));
+            w.md(f.final_answer.as_str());
             w.blank();
             w.para(&[(s::QUIZ_QUICK_CHECK.to_owned(), t.bold), (f.quick_check.clone(), t.text)]);
             if let Some(scenario) = &f.lab_scenario {
@@ -319,19 +319,6 @@ fn inline_code(text: &str, style: Style, code: Style) -> Vec<(String, Style)> {
         .filter(|(_, part)| !part.is_empty())
         .map(|(i, part)| (part.to_owned(), if i % 2 == 1 { style.patch(code) } else { style }))
         .collect()
-}
-
-/// Final answers name the right choice by its letter in the content ("(option B)"); the screen
-/// shuffles the choices, so that letter is rewritten to the one shown.
-fn relabel(text: &str, question: &crate::content::Question, shown: char) -> String {
-    let Some(at) = question.choices.iter().position(|c| c.id == question.answer) else {
-        return text.to_owned();
-    };
-    let written = quiz::letter(at);
-    if written == shown {
-        return text.to_owned();
-    }
-    text.replace(&format!("option {written}"), &format!("option {shown}"))
 }
 
 /// The first line of a Markdown stem, without its emphasis marks.
