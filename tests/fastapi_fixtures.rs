@@ -302,3 +302,32 @@ async fn every_recorded_answer_is_reproduced_over_real_http() {
     assert!(sent > 100, "only {sent} cases sent over HTTP");
     assert!(failures.is_empty(), "{} difference(s):\n{}", failures.len(), failures.join("\n"));
 }
+
+/// The facts were bisected: nothing changed between 0.115.14 and 0.121.3, nor (per FastAPI's
+/// Starlette pins, see `lab::version`) between 0.133.0 and 0.165.0. So each recording must also
+/// hold, answer for answer, for the other end of its range.
+#[tokio::test]
+async fn each_recording_holds_across_its_unchanged_release_range() {
+    let mut failures = Vec::new();
+    for (_, file) in fixture_files() {
+        let twin = match file.fastapi.as_str() {
+            "0.115.14" => "0.121.3",
+            "0.165.0" => "0.133.0",
+            other => panic!("no twin release known for {other}"),
+        };
+        for case in &file.cases {
+            let mut cfg = config(&file, case);
+            cfg.fastapi = FastApiVersion::parse(twin).unwrap();
+            let diffs = differences(&file, case, &oneshot(cfg, &case.request).await);
+            if !diffs.is_empty() {
+                failures.push(format!(
+                    "{twin} (recorded on {}) {}:\n    {}",
+                    file.fastapi,
+                    case.id,
+                    diffs.join("\n    ")
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
