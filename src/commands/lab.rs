@@ -128,6 +128,7 @@ mod tests {
             detail: Some(detail.to_owned()),
             www_authenticate: Some(www.to_owned()),
             stopped_at: Some(TraceStage::Authenticate),
+            headers: Vec::new(),
         }
     }
 

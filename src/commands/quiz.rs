@@ -1,10 +1,113 @@
-//! `apisec-tutor quiz`.
+//! `apisec-tutor quiz`: with `--plain`, the line-based quiz on stdin/stdout; answers are saved
+//! to progress one by one, and notices about saving go to stderr so stdout stays the quiz.
 
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::Error;
-use crate::cli::Cli;
+use crate::cli::{Cli, DifficultyArg, QuizArgs};
+use crate::content::{Difficulty, QuizKind};
+use crate::progress::{Day, Progress, Store};
+use crate::quiz::{self, Selection, Session, SessionOptions};
 
-pub fn run(_cli: &Cli, _args: &crate::cli::QuizArgs) -> Result<ExitCode, Error> {
-    Err(Error::Usage("`quiz` is being built".into()))
+pub fn run(cli: &Cli, args: &QuizArgs) -> Result<ExitCode, Error> {
+    if !cli.plain {
+        let why = if io::stdout().is_terminal() {
+            "the quiz screen of the interface is not built yet"
+        } else {
+            "stdout is not a terminal, so the quiz screen cannot be drawn"
+        };
+        return Err(Error::Usage(format!("{why}; run `apisec-tutor quiz --plain` for the line-based quiz")));
+    }
+    let catalog = super::catalog(cli)?;
+    let (mut saver, mut progress) = Saver::open();
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let selection = Selection {
+        quiz: args.quiz.clone(),
+        difficulty: args.difficulty.map(difficulty),
+        tag: args.tag.clone(),
+        review: args.review,
+        shuffle: args.shuffle,
+        seed,
+    };
+    // An unknown quiz or filters that match nothing are wrong arguments: usage errors (exit 2).
+    let picked = quiz::select(&catalog, &selection, &progress, Day::today())
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if picked.is_empty() {
+        // Only --review can select nothing without an error: nothing is due, which is good news.
+        let write = |out: &mut io::StdoutLock<'_>| {
+            writeln!(out, "Nothing is due for review today.")?;
+            writeln!(out, "score with hints: 0/0")?;
+            writeln!(out, "score: 0/0")
+        };
+        write(&mut out).map_err(|e| Error::io("writing to stdout", e))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let title = match (&args.quiz, args.review) {
+        (_, true) => "Review".to_owned(),
+        (Some(id), false) => catalog.quiz(id).map_or_else(|| id.clone(), |q| q.title.clone()),
+        (None, false) => {
+            catalog.quiz_of_kind(QuizKind::Practice).map_or_else(|| "Practice".into(), |q| q.title.clone())
+        }
+    };
+    // In plain mode choices keep the content's order (scripts and printed handouts match it)
+    // unless --shuffle asks for shuffling; the interface always shuffles.
+    let options = SessionOptions { shuffle_choices: args.shuffle, seed };
+    let mut session = Session::new(picked, options, quiz::now_ms())?;
+    let stdin = io::stdin();
+    quiz::plain::run(&mut session, &title, stdin.lock(), &mut out, &mut quiz::now_ms, &mut |attempt| {
+        progress.record_attempt(attempt.clone());
+        saver.save(&mut progress);
+    })
+    .map_err(|e| Error::io("running the quiz", e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn difficulty(arg: DifficultyArg) -> Difficulty {
+    match arg {
+        DifficultyArg::Easy => Difficulty::Easy,
+        DifficultyArg::Medium => Difficulty::Medium,
+        DifficultyArg::Hard => Difficulty::Hard,
+    }
+}
+
+/// The progress store as the quiz uses it: every notice to stderr, a failed save reported once
+/// (the quiz goes on; the answers stay in memory).
+pub(crate) struct Saver {
+    store: Option<Store>,
+    warned: bool,
+}
+
+impl Saver {
+    pub(crate) fn open() -> (Saver, Progress) {
+        match Store::default_dir() {
+            Ok(dir) => {
+                let (store, progress, notices) = Store::open(&dir);
+                for notice in notices {
+                    eprintln!("apisec-tutor: note: {notice}");
+                }
+                (Saver { store: Some(store), warned: false }, progress)
+            }
+            Err(e) => {
+                eprintln!("apisec-tutor: note: {e}; progress will not be saved");
+                (Saver { store: None, warned: true }, Progress::new())
+            }
+        }
+    }
+
+    pub(crate) fn save(&mut self, progress: &mut Progress) {
+        let Some(store) = &mut self.store else { return };
+        let result = store.sync(progress);
+        for notice in store.take_notices() {
+            eprintln!("apisec-tutor: note: {notice}");
+        }
+        if let Err(e) = result
+            && !self.warned
+        {
+            eprintln!("apisec-tutor: note: {e}; the quiz goes on without saving");
+            self.warned = true;
+        }
+    }
 }

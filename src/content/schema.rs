@@ -428,6 +428,11 @@ pub struct Expectation {
     /// The trace stage where the request stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<TraceStage>,
+    /// Other response headers the answer must carry, `"Name: value"` (name case-insensitive), e.g.
+    /// `"Access-Control-Allow-Origin: https://evil.example"`; `"Name:"` with nothing after the colon
+    /// states that the header must be absent. For facts that live in headers, such as CORS.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<String>,
 }
 
 // ---------------------------------------------------------------------------------------------

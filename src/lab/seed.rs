@@ -40,6 +40,7 @@ fn get_items(
             detail: (!detail.is_empty()).then(|| detail.to_owned()),
             www_authenticate: Some(www.to_owned()),
             stopped_at: Some(stopped_at),
+            headers: Vec::new(),
         }],
     }
 }

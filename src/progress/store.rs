@@ -1,0 +1,432 @@
+//! The progress file on disk: `progress.json` in the data directory, replaced atomically and
+//! merged under a lock so two running instances cannot lose each other's work.
+//!
+//! Save, in order: take an exclusive lock on `progress.lock` (a separate file, because the data
+//! file itself is replaced by a rename and a lock on the old inode would protect nothing), read the
+//! current file and merge it with the caller's copy, write the result to a temporary file in the
+//! same directory, `sync_all` it, rename it over `progress.json`, then fsync the directory so the
+//! rename itself is durable. A kill at any point leaves the old file or the new one.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use fs4::fs_std::FileExt;
+
+use super::ProgressError;
+use super::day::{compact_utc, unix_now};
+use super::model::{PROGRESS_VERSION, Progress};
+
+/// The data file's name in the data directory.
+pub const FILE_NAME: &str = "progress.json";
+const LOCK_NAME: &str = "progress.lock";
+/// Temporary files are named `.progress-XXXXXX.tmp`; leftovers of a killed save are removed by
+/// the next save (under the lock, so never a file another instance is still writing).
+const TMP_PREFIX: &str = ".progress-";
+const TMP_SUFFIX: &str = ".tmp";
+/// Progress files larger than this are treated as corrupt rather than read into memory.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The progress file of one data directory.
+#[derive(Debug)]
+pub struct Store {
+    dir: PathBuf,
+    /// Set when the file on disk could not be read nor moved aside: saving would overwrite it.
+    blocked: Option<String>,
+    notices: Vec<String>,
+}
+
+/// Why a file on disk was not loaded.
+enum Unreadable {
+    Corrupt(String),
+    Version(u64),
+}
+
+impl Store {
+    /// `APISEC_TUTOR_DATA_DIR` if set (and not empty), else the platform data directory.
+    pub fn default_dir() -> Result<PathBuf, ProgressError> {
+        if let Some(dir) = std::env::var_os("APISEC_TUTOR_DATA_DIR").filter(|d| !d.is_empty()) {
+            return Ok(PathBuf::from(dir));
+        }
+        directories::ProjectDirs::from("", "", "apisec-tutor")
+            .map(|p| p.data_dir().to_path_buf())
+            .ok_or(ProgressError::NoDataDir)
+    }
+
+    /// Opens the progress in `dir`. Never fails: a corrupt or unknown-version file is moved aside
+    /// (`progress.json.corrupt-<UTC time>`) and reported; an unusable directory is reported and
+    /// gives a store whose `save` returns an error. The notices are for the learner, one line each.
+    pub fn open(dir: &Path) -> (Store, Progress, Vec<String>) {
+        // Programs open their progress early, usually before starting threads: the one moment the
+        // local UTC offset can be read (see `day::local_offset_secs`), so fix it now.
+        let _ = super::day::local_offset_secs();
+        let mut store = Store { dir: dir.to_path_buf(), blocked: None, notices: Vec::new() };
+        let mut notices = Vec::new();
+        let progress = match store.read_current() {
+            Ok(p) => p.unwrap_or_default(),
+            Err(ReadFailure::Io(e)) => {
+                let msg = format!(
+                    "cannot read {}: {e}; progress will not be saved this time",
+                    store.path().display()
+                );
+                store.blocked = Some(msg.clone());
+                notices.push(msg);
+                Progress::new()
+            }
+            Err(ReadFailure::Unreadable(why)) => {
+                match store.move_aside(&why) {
+                    Ok(notice) => notices.push(notice),
+                    Err(msg) => {
+                        store.blocked = Some(msg.clone());
+                        notices.push(msg);
+                    }
+                }
+                Progress::new()
+            }
+        };
+        if store.blocked.is_none()
+            && let Err(e) = check_writable(dir)
+        {
+            notices.push(format!(
+                "progress cannot be saved in {}: {e}; the tutorial still runs (set APISEC_TUTOR_DATA_DIR to use another directory)",
+                dir.display()
+            ));
+        }
+        (store, progress, notices)
+    }
+
+    /// The data directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The path of `progress.json`.
+    #[must_use]
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    /// Notices raised while saving (a file found corrupt and moved aside); empties the list.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// Saves `progress` merged with whatever another instance saved meanwhile.
+    pub fn save(&mut self, progress: &Progress) -> Result<(), ProgressError> {
+        self.write_locked(progress).map(drop)
+    }
+
+    /// Like [`Store::save`], and brings the other instance's records into `progress` too.
+    pub fn sync(&mut self, progress: &mut Progress) -> Result<(), ProgressError> {
+        *progress = self.write_locked(progress)?;
+        Ok(())
+    }
+
+    fn write_locked(&mut self, progress: &Progress) -> Result<Progress, ProgressError> {
+        if let Some(why) = &self.blocked {
+            return Err(ProgressError::Blocked(why.clone()));
+        }
+        let err = |source| ProgressError::Save { path: self.dir.join(FILE_NAME), source };
+        fs::create_dir_all(&self.dir).map_err(err)?;
+        let lock = open_lock(&self.dir).map_err(err)?;
+        FileExt::lock_exclusive(&lock).map_err(err)?;
+        // The lock is released when `lock` is dropped, on every path out of this function.
+        remove_stale_temps(&self.dir);
+        let merged = match self.read_current() {
+            Ok(Some(on_disk)) => on_disk.merge(progress),
+            Ok(None) => progress.clone(),
+            Err(ReadFailure::Io(source)) => return Err(err(source)),
+            Err(ReadFailure::Unreadable(why)) => {
+                let notice = self.move_aside(&why).map_err(ProgressError::Blocked)?;
+                self.notices.push(notice);
+                progress.clone()
+            }
+        };
+        write_atomic(&self.dir, &merged).map_err(err)?;
+        drop(lock);
+        Ok(merged)
+    }
+
+    /// The file's progress: `Ok(None)` when there is no file yet.
+    fn read_current(&self) -> Result<Option<Progress>, ReadFailure> {
+        let path = self.path();
+        let bytes = match File::open(&path) {
+            Ok(file) => {
+                let len = file.metadata().map_err(ReadFailure::Io)?.len();
+                if len > MAX_FILE_BYTES {
+                    return Err(ReadFailure::Unreadable(Unreadable::Corrupt(format!(
+                        "it is {len} bytes, more than progress ever needs"
+                    ))));
+                }
+                let mut bytes = Vec::new();
+                io::Read::read_to_end(&mut &file, &mut bytes).map_err(ReadFailure::Io)?;
+                bytes
+            }
+            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+                return Ok(None);
+            }
+            Err(e) => return Err(ReadFailure::Io(e)),
+        };
+        parse(&bytes).map(Some).map_err(ReadFailure::Unreadable)
+    }
+
+    /// Renames an unreadable file to `progress.json.corrupt-<UTC time>`; returns the notice.
+    fn move_aside(&self, why: &Unreadable) -> Result<String, String> {
+        let path = self.path();
+        let stamp = compact_utc(unix_now());
+        let mut target = self.dir.join(format!("{FILE_NAME}.corrupt-{stamp}"));
+        let mut n = 1;
+        while target.exists() {
+            target = self.dir.join(format!("{FILE_NAME}.corrupt-{stamp}-{n}"));
+            n += 1;
+        }
+        let reason = match why {
+            Unreadable::Corrupt(e) => format!("is not valid progress ({e})"),
+            Unreadable::Version(v) => format!(
+                "was written by another version of apisec-tutor (format {v}, this build reads {PROGRESS_VERSION})"
+            ),
+        };
+        match fs::rename(&path, &target) {
+            Ok(()) => {
+                sync_dir(&self.dir);
+                Ok(format!(
+                    "{} {reason}; it was moved to {} and progress starts fresh",
+                    path.display(),
+                    target.display()
+                ))
+            }
+            Err(e) => Err(format!(
+                "{} {reason}, and it could not be moved aside ({e}); progress will not be saved this time",
+                path.display()
+            )),
+        }
+    }
+}
+
+enum ReadFailure {
+    Io(io::Error),
+    Unreadable(Unreadable),
+}
+
+/// Parses a progress file, checking the version before the shape so that a newer file is
+/// reported as such rather than as corrupt.
+fn parse(bytes: &[u8]) -> Result<Progress, Unreadable> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| Unreadable::Corrupt(e.to_string()))?;
+    match value.get("version").and_then(serde_json::Value::as_u64) {
+        Some(v) if v == u64::from(PROGRESS_VERSION) => {}
+        Some(v) => return Err(Unreadable::Version(v)),
+        None => return Err(Unreadable::Corrupt("no format version".into())),
+    }
+    let mut progress: Progress =
+        serde_json::from_value(value).map_err(|e| Unreadable::Corrupt(e.to_string()))?;
+    progress.after_load();
+    Ok(progress)
+}
+
+/// Checks early that a save can work, without creating anything a read-only command would not
+/// need: an existing directory must take the lock file; a missing one must have an existing
+/// directory above it (whether that one is writable is only learnt when saving).
+fn check_writable(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return open_lock(dir).map(drop);
+    }
+    match dir.ancestors().skip(1).find(|a| a.exists()) {
+        Some(a) if !a.is_dir() => Err(io::Error::other(format!("{} is not a directory", a.display()))),
+        _ => Ok(()),
+    }
+}
+
+fn open_lock(dir: &Path) -> io::Result<File> {
+    OpenOptions::new().create(true).truncate(false).read(true).write(true).open(dir.join(LOCK_NAME))
+}
+
+fn write_atomic(dir: &Path, progress: &Progress) -> io::Result<()> {
+    let mut tmp = tempfile::Builder::new().prefix(TMP_PREFIX).suffix(TMP_SUFFIX).tempfile_in(dir)?;
+    serde_json::to_writer_pretty(&mut tmp, progress).map_err(io::Error::other)?;
+    tmp.write_all(b"\n")?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(dir.join(FILE_NAME)).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Makes a rename in `dir` durable. Only possible (and only needed) on Unix; on other platforms
+/// a directory cannot be opened as a file, and the rename is already journaled.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        // A failure here only weakens durability after a power loss, not atomicity.
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::SectionKind;
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_missing_file_is_fresh_progress_and_save_round_trips() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("nested").join("data");
+        let (mut store, mut p, notices) = Store::open(&dir);
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(p, Progress::new());
+        p.mark_read("l", SectionKind::Overview);
+        store.save(&p).unwrap();
+        let (_, back, notices) = Store::open(&dir);
+        assert!(notices.is_empty());
+        assert_eq!(back, p);
+        assert_eq!(files(&dir), vec!["progress.json", "progress.lock"]);
+    }
+
+    #[test]
+    fn a_corrupt_file_is_moved_aside_with_a_notice() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join(FILE_NAME), b"{\"version\": 1, \"attempts\": [tru").unwrap();
+        let (mut store, p, notices) = Store::open(tmp.path());
+        assert_eq!(p, Progress::new());
+        assert_eq!(notices.len(), 1);
+        assert!(
+            notices[0].contains("is not valid progress") && notices[0].contains("corrupt-"),
+            "{notices:?}"
+        );
+        let aside: Vec<String> = files(tmp.path()).into_iter().filter(|f| f.contains(".corrupt-")).collect();
+        assert_eq!(aside.len(), 1);
+        // The bad bytes are kept, not dropped.
+        assert_eq!(fs::read(tmp.path().join(&aside[0])).unwrap(), b"{\"version\": 1, \"attempts\": [tru");
+        store.save(&p).unwrap();
+        assert!(Store::open(tmp.path()).2.is_empty());
+    }
+
+    #[test]
+    fn a_file_of_the_wrong_shape_is_corrupt() {
+        let tmp = tempfile::tempdir().unwrap();
+        for (i, text) in ["[]", "{}", "{\"version\": 1, \"attempts\": 3}", "\u{0}\u{1}"].iter().enumerate() {
+            fs::write(tmp.path().join(FILE_NAME), text).unwrap();
+            let (_, _, notices) = Store::open(tmp.path());
+            assert_eq!(notices.len(), 1, "{text}: {notices:?}");
+            let aside = files(tmp.path()).iter().filter(|f| f.contains(".corrupt-")).count();
+            assert_eq!(aside, i + 1, "every bad file is kept under its own name");
+        }
+    }
+
+    #[test]
+    fn an_unknown_version_is_moved_aside_and_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join(FILE_NAME), b"{\"version\": 99, \"future\": true}").unwrap();
+        let (_, p, notices) = Store::open(tmp.path());
+        assert_eq!(p, Progress::new());
+        assert!(notices[0].contains("format 99"), "{notices:?}");
+        assert!(!tmp.path().join(FILE_NAME).exists());
+    }
+
+    /// Directories progress cannot be written to: one below a regular file (fails even for root)
+    /// and, where permissions are enforced (not as root), a read-only one.
+    fn unusable_dirs(root: &Path) -> Vec<PathBuf> {
+        fs::write(root.join("a-file"), b"").unwrap();
+        let mut dirs = vec![root.join("a-file").join("data")];
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let ro = root.join("ro");
+            fs::create_dir(&ro).unwrap();
+            fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
+            if File::create(ro.join("probe")).is_err() {
+                dirs.push(ro);
+            }
+        }
+        dirs
+    }
+
+    #[test]
+    fn an_unusable_directory_gives_a_notice_and_save_fails_cleanly() {
+        let tmp = tempfile::tempdir().unwrap();
+        for dir in unusable_dirs(tmp.path()) {
+            let (mut store, mut p, notices) = Store::open(&dir);
+            assert_eq!(notices.len(), 1, "{notices:?}");
+            assert!(
+                notices[0].contains("cannot be saved") && notices[0].contains("still runs"),
+                "{notices:?}"
+            );
+            p.mark_read("l", SectionKind::Overview);
+            let err = store.save(&p).unwrap_err();
+            assert!(err.to_string().contains("cannot save progress"), "{err}");
+        }
+    }
+
+    #[test]
+    fn two_instances_merge_instead_of_overwriting() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut first, mut a, _) = Store::open(tmp.path());
+        let (mut second, mut b, _) = Store::open(tmp.path());
+        a.mark_read_at("l", SectionKind::Overview, 10);
+        b.record_myth_at("l", "m", true, 11);
+        first.save(&a).unwrap();
+        second.save(&b).unwrap();
+        a.mark_read_at("l", SectionKind::Pitfalls, 12);
+        first.sync(&mut a).unwrap();
+        assert_eq!(a.myth("l", "m"), Some(true), "sync brings the other instance's records in");
+        let (_, on_disk, _) = Store::open(tmp.path());
+        assert!(on_disk.is_read("l", SectionKind::Overview));
+        assert!(on_disk.is_read("l", SectionKind::Pitfalls));
+        assert_eq!(on_disk.myth("l", "m"), Some(true));
+    }
+
+    #[test]
+    fn concurrent_savers_in_threads_lose_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let handles: Vec<_> = (0..4u64)
+            .map(|t| {
+                let dir = dir.clone();
+                std::thread::spawn(move || {
+                    let (mut store, mut p, _) = Store::open(&dir);
+                    for i in 0..10u64 {
+                        p.record_lab_request_at(Some(&format!("t{t}")), None, 200, t * 1000 + i);
+                        store.save(&p).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        let (_, p, notices) = Store::open(&dir);
+        assert!(notices.is_empty());
+        assert_eq!(p.lab_requests().len(), 40);
+    }
+
+    #[test]
+    fn stale_temp_files_are_cleaned_by_the_next_save() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join(".progress-abc.tmp"), b"{half").unwrap();
+        let (mut store, p, _) = Store::open(tmp.path());
+        store.save(&p).unwrap();
+        assert_eq!(files(tmp.path()), vec!["progress.json", "progress.lock"]);
+    }
+}
