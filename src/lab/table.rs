@@ -92,6 +92,13 @@ pub fn row_from_trace(step: u32, events: &[TraceEvent]) -> Option<ExecRow> {
                 e.outcome == Outcome::Pass
                     && matches!(e.stage, TraceStage::Authenticate | TraceStage::Authorize)
             })
+            // Else whatever answered by itself (a CORS preflight).
+            .or_else(|| {
+                events
+                    .iter()
+                    .rev()
+                    .find(|e| e.outcome == Outcome::Pass && e.check != "route" && e.check != HANDLER_CHECK)
+            })
             .map_or_else(
                 || "no check".to_owned(),
                 |e| e.vars.get("check").cloned().unwrap_or_else(|| format!("{}: passed", e.check)),
