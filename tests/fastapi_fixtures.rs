@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 
+use apisec_tutor::lab::pyish::latin1;
 use apisec_tutor::lab::tokens::{self, Secret};
 use apisec_tutor::lab::{CorsMode, FastApiVersion, LabConfig, RefApp, router, server};
 use axum::body::Body;
@@ -59,7 +60,12 @@ struct Answer {
 }
 
 fn fixture_files() -> Vec<(PathBuf, FixtureFile)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fastapi");
+    // `APISEC_FIXTURES_DIR` replays another recording in the same format (e.g. a larger,
+    // randomly generated one) without touching the committed fixtures.
+    let dir = std::env::var_os("APISEC_FIXTURES_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fastapi"),
+        PathBuf::from,
+    );
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -99,7 +105,8 @@ async fn oneshot(cfg: LabConfig, req: &FixtureRequest) -> Answer {
     let headers = response
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        // Header values are bytes; the recordings hold them decoded as latin-1, as Starlette does.
+        .map(|(n, v)| (n.as_str().to_owned(), latin1(v.as_bytes())))
         .collect();
     let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
     Answer { status, headers, body }
@@ -244,7 +251,7 @@ fn raw_http(port: u16, req: &FixtureRequest) -> Answer {
             break i;
         }
     };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let head = latin1(&buf[..head_end]);
     let mut lines = head.split("\r\n");
     let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
     let headers: Vec<(String, String)> = lines
