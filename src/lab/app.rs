@@ -8,6 +8,7 @@ use subtle::ConstantTimeEq;
 use super::config::{LabConfig, RefApp};
 use super::fastapi::{HttpException, Resp, missing_field, pattern_mismatch};
 use super::json::J;
+use super::multipart::{self, FormError};
 use super::pyish::{latin1, py_split_ws, quote, unquote_plus};
 use super::security;
 use super::tokens::{self, Claims};
@@ -564,16 +565,21 @@ const FORM_FIELDS: [(&str, bool); 6] = [
 fn login(cfg: &LabConfig, req: &Req, body: &[u8], t: &mut Tracer) -> Resp {
     let form = match parse_form(req, body) {
         Ok(form) => form,
-        Err(()) => {
+        Err(e) => {
+            let detail = e.detail(cfg.fastapi);
+            let why = match &e {
+                FormError::Invalid(at) => format!("the multipart body cannot be parsed: {at}"),
+                _ => detail.to_owned(),
+            };
             t.emit(
                 TraceStage::Receive,
                 "request.form()",
                 Outcome::Fail,
                 Actor::Framework,
-                "the multipart body cannot be parsed",
-                &[("status", "400")],
+                &why,
+                &[("status", "400"), ("detail", detail)],
             );
-            return HttpException::new(400, "There was an error parsing the body", None).into_resp();
+            return HttpException::new(400, detail, None).into_resp();
         }
     };
     // Last value wins (`FormData.get`); before 0.123.2 an empty value is put back after being
@@ -661,12 +667,12 @@ fn login(cfg: &LabConfig, req: &Req, body: &[u8], t: &mut Tracer) -> Resp {
 
 /// `request.form()`: url-encoded or multipart by `content-type` (lower-cased, parameters
 /// dropped); anything else is an empty form.
-fn parse_form(req: &Req, body: &[u8]) -> Result<Vec<(String, String)>, ()> {
+fn parse_form(req: &Req, body: &[u8]) -> Result<Vec<(String, String)>, FormError> {
     let content_type = req.header("content-type").unwrap_or("");
     let (media, params) = content_type.split_once(';').unwrap_or((content_type, ""));
     match media.trim().to_ascii_lowercase().as_str() {
         "application/x-www-form-urlencoded" => Ok(parse_urlencoded(body)),
-        "multipart/form-data" => parse_multipart(params, body),
+        "multipart/form-data" => multipart::parse(params, body),
         _ => Ok(Vec::new()),
     }
 }
@@ -685,56 +691,6 @@ fn parse_urlencoded(body: &[u8]) -> Vec<(String, String)> {
             (unquote_plus(&latin1(name)), unquote_plus(&latin1(value)))
         })
         .collect()
-}
-
-/// A small multipart/form-data reader: enough for text fields (values decoded as UTF-8 with
-/// replacement, as Starlette does).
-fn parse_multipart(params: &str, body: &[u8]) -> Result<Vec<(String, String)>, ()> {
-    let boundary = params
-        .split(';')
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
-        .map(|(_, v)| v.trim().trim_matches('"').to_owned())
-        .filter(|b| !b.is_empty())
-        .ok_or(())?;
-    let delimiter = format!("--{boundary}");
-    let text = body;
-    let mut fields = Vec::new();
-    let mut parts = split_bytes(text, delimiter.as_bytes()).into_iter();
-    parts.next().ok_or(())?; // preamble
-    for part in parts {
-        if part.starts_with(b"--") {
-            return Ok(fields);
-        }
-        let part = part.strip_prefix(b"\r\n").ok_or(())?;
-        let split = find(part, b"\r\n\r\n").ok_or(())?;
-        let head = latin1(&part[..split]);
-        let mut value = &part[split + 4..];
-        value = value.strip_suffix(b"\r\n").unwrap_or(value);
-        let name = head
-            .split("\r\n")
-            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
-            .and_then(|l| l.split(';').filter_map(|p| p.trim().split_once('=')).find(|(k, _)| *k == "name"))
-            .map(|(_, v)| v.trim_matches('"').to_owned())
-            .ok_or(())?;
-        fields.push((name, String::from_utf8_lossy(value).into_owned()));
-    }
-    Err(())
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn split_bytes<'a>(hay: &'a [u8], sep: &[u8]) -> Vec<&'a [u8]> {
-    let mut out = Vec::new();
-    let mut rest = hay;
-    while let Some(i) = find(rest, sep) {
-        out.push(&rest[..i]);
-        rest = &rest[i + sep.len()..];
-    }
-    out.push(rest);
-    out
 }
 
 #[cfg(test)]
@@ -786,14 +742,5 @@ mod tests {
         // `;` is not a separator (python-multipart 0.0.34, which both measured versions pin).
         assert_eq!(f[4], ("x".into(), "1;y=2".into()));
         assert_eq!(f.len(), 5);
-    }
-
-    #[test]
-    fn multipart_text_fields_are_read() {
-        let body = b"--xx\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\njohndoe\r\n--xx\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nsecret\r\n--xx--\r\n";
-        let f = parse_multipart(" boundary=xx", body).unwrap();
-        assert_eq!(f, vec![("username".into(), "johndoe".into()), ("password".into(), "secret".into())]);
-        assert!(parse_multipart(" boundary=xx", b"garbage").is_err());
-        assert!(parse_multipart("", body).is_err());
     }
 }
