@@ -89,6 +89,9 @@ fn config(file: &FixtureFile, case: &Case) -> LabConfig {
     LabConfig::new(FastApiVersion::parse(&file.fastapi).unwrap(), case.cors)
         .with_secret(Secret::new(file.jwt_secret.as_bytes()))
         .with_app(app)
+        // Where `Host` is missing or refused, Starlette uses the server's address: the recordings
+        // state 127.0.0.1:8000 for it.
+        .with_port(8000)
 }
 
 async fn oneshot(cfg: LabConfig, req: &FixtureRequest) -> Answer {
