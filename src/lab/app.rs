@@ -601,7 +601,15 @@ fn login(cfg: &LabConfig, req: &Req, body: &[u8], t: &mut Tracer) -> Resp {
         }
         values.push(value);
     }
-    let shown_form = form.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    // The trace may be printed (`serve --trace`): secrets are shown by length only.
+    let shown_form = form
+        .iter()
+        .map(|(k, v)| match k.as_str() {
+            "password" | "client_secret" => format!("{k}=<{} chars>", v.chars().count()),
+            _ => format!("{k}={v}"),
+        })
+        .collect::<Vec<_>>()
+        .join("&");
     if !errors.is_empty() {
         let resp = Resp::validation(errors);
         let body_text = String::from_utf8_lossy(&resp.body).into_owned();
