@@ -9,7 +9,7 @@ use super::config::{LabConfig, RefApp};
 use super::fastapi::{HttpException, Resp, missing_field, pattern_mismatch};
 use super::json::J;
 use super::multipart::{self, FormError};
-use super::pyish::{latin1, py_split_ws, quote, unquote_plus};
+use super::pyish::{latin1, py_split_ws, py_strip, quote, unquote_plus};
 use super::security;
 use super::tokens::{self, Claims};
 use super::trace::{Actor, HANDLER_CHECK, Outcome, TraceStage, Tracer};
@@ -185,20 +185,31 @@ pub fn route(cfg: &LabConfig, req: &Req, t: &mut Tracer) -> Routed {
     Routed::Answer(Resp::not_found())
 }
 
-/// Starlette's `URL(scope=...)`: `http://` + the first `Host` (from Starlette 1.0.1 only when it
-/// looks like a host, else the server's own address) + the path + `?query`.
+/// Starlette's `URL(scope=...)`: scheme + `://` + the first `Host` (from Starlette 1.0.1 only when
+/// it looks like a host, else the server's own address) + the path + `?query`. The scheme is
+/// `http` unless the last `X-Forwarded-Proto` says `https`, `ws` or `wss`: uvicorn trusts proxy
+/// headers from 127.0.0.1 by default, and every client of this loopback server is there.
 fn redirect_url(cfg: &LabConfig, req: &Req, path: &str) -> String {
+    let scheme = req
+        .headers
+        .iter()
+        .rev()
+        .find(|(n, _)| n == "x-forwarded-proto")
+        .map(|(_, v)| py_strip(v))
+        .filter(|p| ["http", "https", "ws", "wss"].contains(p))
+        .unwrap_or("http");
     let host = req.header("host").filter(|h| !cfg.fastapi.validates_host_header() || is_plain_host(h));
+    let default_port = if matches!(scheme, "https" | "wss") { 443 } else { 80 };
     let netloc = match host {
         Some(host) => host.to_owned(),
-        // uvicorn's `scope["server"]`; Starlette leaves out the default port.
-        None if cfg.port == 80 => "127.0.0.1".to_owned(),
+        // uvicorn's `scope["server"]`; Starlette leaves out the scheme's default port.
+        None if cfg.port == default_port => "127.0.0.1".to_owned(),
         None => format!("127.0.0.1:{}", cfg.port),
     };
     if req.query.is_empty() {
-        format!("http://{netloc}{path}")
+        format!("{scheme}://{netloc}{path}")
     } else {
-        format!("http://{netloc}{path}?{}", req.query)
+        format!("{scheme}://{netloc}{path}?{}", req.query)
     }
 }
 
@@ -736,6 +747,14 @@ mod tests {
             Some("http://127.0.0.1:8123/items/")
         );
         assert_eq!(location(&cfg, "/items", None, &mut t).as_deref(), Some("http://127.0.0.1:8123/items/"));
+        let proxied = Req::get(
+            "/items",
+            &[("host", "h"), ("x-forwarded-proto", "http"), ("x-forwarded-proto", " https ")],
+        );
+        match route(&cfg, &proxied, &mut t) {
+            Routed::Answer(r) => assert_eq!(r.header("location"), Some("https://h/items/")),
+            Routed::Endpoint(_) => panic!("no redirect"),
+        }
         let old = LabConfig::new(FastApiVersion::OLDEST, crate::lab::CorsMode::Off).with_port(8123);
         assert_eq!(location(&old, "/items", Some("evil/x"), &mut t).as_deref(), Some("http://evil/x/items/"));
     }
