@@ -583,8 +583,7 @@ quick_check: And 403?
     fn enums_with_documented_variants_are_checked_too() {
         // QuizKind's variants have doc comments, so schemars writes `oneOf` of `const`s.
         let quiz = quiz_schema();
-        let got =
-            problems(&quiz, "format_version: 1\nid: q\ntitle: t\nkind: pop\nlesson: l\nquestions: []\n");
+        let got = problems(quiz, "format_version: 1\nid: q\ntitle: t\nkind: pop\nlesson: l\nquestions: []\n");
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(
             got[0].2.starts_with("kind: unknown value `pop`: expected one of `visual`, `practice`"),
