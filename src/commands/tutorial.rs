@@ -1,11 +1,38 @@
 //! `apisec-tutor` with no subcommand: the interface, or with `--plain` the lesson as text.
 
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::Error;
 use crate::cli::Cli;
+use crate::tui::{self, TuiError};
 
 pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
-    let _catalog = super::catalog(cli)?;
-    Err(Error::Usage("the interface is being built".into()))
+    if !cli.plain && (cli.section.is_some() || cli.lesson.is_some()) {
+        return Err(Error::Usage("--section and --lesson go with --plain".into()));
+    }
+    let catalog = super::catalog(cli)?;
+    if cli.plain {
+        let text =
+            tui::plain_text(&catalog, cli.lesson.as_deref(), cli.section.as_deref()).map_err(
+                |e| match e {
+                    TuiError::Usage(m) => Error::Usage(m),
+                    other => Error::Tui(other),
+                },
+            )?;
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (`| head`) is not an error worth reporting.
+        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            return Err(Error::io("cannot write to stdout", e));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !std::io::stdout().is_terminal() {
+        eprintln!("{}", tui::strings::NOT_A_TERMINAL);
+        return Ok(ExitCode::from(1));
+    }
+    tui::run(catalog, tui::theme::from_env(cli.theme))?;
+    Ok(ExitCode::SUCCESS)
 }

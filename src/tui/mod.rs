@@ -1,7 +1,102 @@
 //! The terminal interface: the only layer that imports ratatui and crossterm.
+//!
+//! `App` + `Action` + a pure `update` returning `Effect`s (app.rs, action.rs); one binding table
+//! for keys, footer and help (keymap.rs); an event loop that draws only when something changed
+//! (event_loop.rs); a guard that always restores the terminal (terminal.rs).
+
+pub mod action;
+pub mod app;
+pub mod doc;
+pub mod event_loop;
+pub mod highlight;
+pub mod keymap;
+pub mod layout;
+pub mod markdown;
+pub mod quiz_screen;
+pub mod saved;
+pub mod strings;
+pub mod terminal;
+pub mod theme;
+pub mod views;
+
+use ratatui::layout::Rect;
+
+use crate::content::{Catalog, SectionKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TuiError {
     #[error("terminal error: {0}")]
     Terminal(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Opens the interface on a catalog and runs it until the learner quits.
+pub fn run(catalog: Catalog, theme: &'static theme::Theme) -> Result<(), TuiError> {
+    run_with(catalog, theme, |_| {})
+}
+
+/// Like [`run`], with `start` putting the app on its first screen (e.g. `quiz` opens the quiz).
+pub fn run_with(
+    catalog: Catalog,
+    theme: &'static theme::Theme,
+    start: impl FnOnce(&mut app::App),
+) -> Result<(), TuiError> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let (dir, dir_notice) = match saved::Store::default_dir() {
+        Ok(dir) => (dir, None),
+        Err(e) => (std::env::temp_dir().join("apisec-tutor"), Some(e.to_string())),
+    };
+    let (mut store, progress, notices) = saved::Store::open(&dir);
+    let mut guard = terminal::TerminalGuard::enter(&dir)?;
+    let size = guard.terminal.size()?;
+    let mut app = app::App::new(catalog, theme, progress, Rect::new(0, 0, size.width, size.height));
+    app.notice = dir_notice.or_else(|| notices.into_iter().next());
+    start(&mut app);
+    let result = runtime.block_on(event_loop::run(app, &mut store, &mut guard));
+    drop(guard);
+    result
+}
+
+/// The `--plain` text: one lesson (by id, or the first), all of it or one section.
+pub fn plain_text(
+    catalog: &Catalog,
+    lesson: Option<&str>,
+    section: Option<&str>,
+) -> Result<String, TuiError> {
+    let lesson = match lesson {
+        Some(id) => catalog.lesson(id).ok_or_else(|| {
+            let ids: Vec<&str> = catalog.lessons.iter().map(|l| l.id.as_str()).collect();
+            TuiError::Usage(format!("no lesson `{id}`; lessons: {}", ids.join(", ")))
+        })?,
+        None => {
+            catalog.lessons.first().ok_or_else(|| TuiError::Usage("the content has no lessons".into()))?
+        }
+    };
+    let sections = match section {
+        Some(name) => vec![SectionKind::parse(name).ok_or_else(|| {
+            let names: Vec<&str> = SectionKind::ALL.iter().map(|k| k.as_str()).collect();
+            TuiError::Usage(format!("no section kind `{name}`; kinds: {}", names.join(", ")))
+        })?],
+        None => SectionKind::ALL.to_vec(),
+    };
+    Ok(doc::plain(lesson, &sections))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_picks_lesson_and_section_and_names_the_valid_ones() {
+        let c = doc::tests::catalog();
+        let all = plain_text(&c, None, None).unwrap();
+        assert!(all.contains("Key takeaways") && all.contains("Overview"));
+        let one = plain_text(&c, Some("demo-bearer"), Some("pitfalls")).unwrap();
+        assert!(one.contains("Comparing tokens with ==") && !one.contains("Key takeaways"));
+        let err = plain_text(&c, Some("nope"), None).unwrap_err().to_string();
+        assert!(err.contains("demo-bearer"), "{err}");
+        let err = plain_text(&c, None, Some("nope")).unwrap_err().to_string();
+        assert!(err.contains("build_up"), "{err}");
+    }
 }

@@ -1,0 +1,115 @@
+//! The only task that touches the terminal: events in, `update`, draw when dirty, effects out.
+
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use super::TuiError;
+use super::action::{Action, Effect};
+use super::app::App;
+use super::keymap;
+use super::saved::Store;
+use super::terminal::TerminalGuard;
+use super::views;
+
+/// Queued actions handled per wake-up before drawing, so a burst cannot starve input.
+const DRAIN: usize = 64;
+
+fn to_action(app: &App, event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) => keymap::keymap(&app.scopes(), key),
+        Event::Mouse(mouse) => keymap::mouse(mouse),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Runs until the app asks to quit, a signal arrives, or input ends.
+pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> Result<(), TuiError> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let signals = spawn_signal_task(tx.clone());
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let terminal = &mut guard.terminal;
+    terminal.draw(|f| views::render(f, &app))?;
+    app.dirty = false;
+    let result = loop {
+        let action = tokio::select! {
+            biased;
+            event = events.next() => match event {
+                Some(Ok(event)) => to_action(&app, event),
+                Some(Err(e)) => break Err(TuiError::Terminal(e)),
+                None => break Ok(()),
+            },
+            Some(action) = rx.recv() => Some(action),
+            _ = tick.tick(), if app.animating() => Some(Action::Tick),
+        };
+        let Some(action) = action else { continue };
+        let mut effects = app.update(action);
+        for _ in 0..DRAIN {
+            match rx.try_recv() {
+                Ok(action) => effects.extend(app.update(action)),
+                Err(_) => break,
+            }
+        }
+        // Draw before the effects: the learner sees the change before the disk is touched.
+        if app.dirty {
+            terminal.draw(|f| views::render(f, &app))?;
+            app.dirty = false;
+        }
+        let mut quit = false;
+        let mut saved = false;
+        for effect in effects {
+            match effect {
+                Effect::SaveProgress if !saved => {
+                    saved = true;
+                    let outcome = store.save(&app.progress).err().map(|e| e.to_string());
+                    if outcome.is_some() || app.save_error.is_some() {
+                        app.update(Action::SaveResult(outcome));
+                    }
+                    for notice in store.take_notices() {
+                        app.update(Action::Notice(notice));
+                    }
+                }
+                Effect::SaveProgress => {}
+                Effect::Quit => quit = true,
+            }
+        }
+        if quit {
+            break Ok(());
+        }
+        if app.dirty {
+            terminal.draw(|f| views::render(f, &app))?;
+            app.dirty = false;
+        }
+    };
+    if let Some(task) = signals {
+        task.abort();
+    }
+    result
+}
+
+/// SIGTERM, SIGHUP and a SIGINT sent from outside (Ctrl-C itself is a key in raw mode) become
+/// a quit that does not ask: whoever sent them wants the program gone, terminal restored.
+#[cfg(unix)]
+fn spawn_signal_task(tx: mpsc::UnboundedSender<Action>) -> Option<tokio::task::JoinHandle<()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).ok()?;
+    let mut hup = signal(SignalKind::hangup()).ok()?;
+    let mut int = signal(SignalKind::interrupt()).ok()?;
+    Some(tokio::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+            _ = int.recv() => {}
+        }
+        let _ = tx.send(Action::ConfirmQuit);
+    }))
+}
+
+#[cfg(not(unix))]
+fn spawn_signal_task(_tx: mpsc::UnboundedSender<Action>) -> Option<tokio::task::JoinHandle<()>> {
+    None
+}

@@ -1,0 +1,173 @@
+//! Drawing: one function per screen, all reading `&App`. Nothing here changes state.
+
+pub mod flow;
+pub mod home;
+pub mod lab;
+pub mod overlay;
+pub mod quiz;
+pub mod reader;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::{App, Screen};
+use super::keymap;
+use super::layout;
+use super::strings as s;
+
+/// Draws the whole frame.
+pub fn render(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        too_small(frame, area, app);
+        return;
+    }
+    match &app.screen {
+        Screen::Home => home::render(frame, area, app),
+        Screen::Reader(r) => reader::render(frame, area, app, r),
+        Screen::Lab(state) => lab::render(frame, area, app, state),
+        Screen::Quiz(state) => quiz::render(frame, area, app, state),
+    }
+    let (_, footer_area) = layout::with_footer(area);
+    footer(frame, footer_area, app);
+    notice(frame, area, app);
+    overlay::render(frame, area, app);
+}
+
+/// A notice (a progress file moved aside, a failed save, no match) in a box just above the
+/// footer, wrapped so a long path is readable; it goes away at the next key.
+fn notice(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let Some(text) = &app.notice else { return };
+    // Laid out by the same wrapper as lesson text, so the box is exactly as tall as the text.
+    let mut w = super::markdown::Writer::styled(usize::from(area.width.saturating_sub(4)), app.theme);
+    w.para(&[("! ".to_owned(), app.theme.notice), (text.clone(), app.theme.text)]);
+    let lines: Vec<Line<'static>> = w.lines.into_iter().take(6).collect();
+    let height = u16::try_from(lines.len()).unwrap_or(6) + 2;
+    let rect = Rect {
+        x: area.x + 1,
+        y: area.bottom().saturating_sub(height + 1),
+        width: area.width.saturating_sub(2),
+        height,
+    };
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(app.theme.notice);
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+fn too_small(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let text = s::too_small(layout::MIN_WIDTH, layout::MIN_HEIGHT, area.width, area.height);
+    let y = area.height / 2;
+    let p =
+        Paragraph::new(Line::from(Span::styled(text, app.theme.notice))).wrap(Wrap { trim: true }).centered();
+    frame.render_widget(p, Rect { y, height: area.height - y, ..area });
+}
+
+/// The three most useful keys of the moment.
+fn footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let t = app.theme;
+    let mut spans = Vec::new();
+    for (i, (key, help)) in keymap::footer(&app.scopes()).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("  ·  ", t.dim));
+        } else {
+            spans.push(Span::raw(" "));
+        }
+        spans.push(Span::styled(key, t.footer_key));
+        spans.push(Span::styled(format!(" {help}"), t.footer_text));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::tui::app::App;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// Draws the app at its size and returns the backend for a snapshot.
+    pub(crate) fn draw(app: &App) -> TestBackend {
+        let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+        term.draw(|f| render(f, app)).unwrap();
+        term.backend().clone()
+    }
+
+    /// The shipped lesson, as the learner first sees it.
+    #[test]
+    fn the_shipped_lesson() {
+        use crate::content::ModeTarget;
+        use crate::tui::action::Action;
+        let catalog = crate::content::load_embedded().unwrap();
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut a = App::new(
+                catalog.clone(),
+                &crate::tui::theme::DEFAULT,
+                crate::tui::saved::Progress::default(),
+                Rect::new(0, 0, w, h),
+            );
+            insta::assert_snapshot!(format!("shipped_home_{w}x{h}"), draw(&a));
+            let lesson = a.lesson().unwrap().clone();
+            for target in [ModeTarget::GuidedWalkthrough, ModeTarget::BuildUp, ModeTarget::Pitfalls] {
+                if let Some(i) = lesson.modes.iter().position(|m| m.opens == target) {
+                    a.home.entry = a
+                        .home_entries()
+                        .iter()
+                        .position(|e| *e == crate::tui::app::HomeEntry::Mode(i))
+                        .unwrap();
+                    a.update(Action::Open);
+                    insta::assert_snapshot!(format!("shipped_{target:?}_{w}x{h}"), draw(&a));
+                    a.update(Action::Back);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_color_reader_has_no_colour_but_keeps_marks() {
+        use crate::content::ModeTarget;
+        use crate::tui::action::Action;
+        let mut a = crate::tui::app::tests::app(80, 24);
+        a.theme = &crate::tui::theme::MONOCHROME;
+        crate::tui::app::tests::open(&mut a, ModeTarget::BuildUp);
+        a.update(Action::Choose(1));
+        a.update(Action::Commit);
+        let backend = draw(&a);
+        insta::assert_snapshot!("reader_reveal_80x24_no_color", backend);
+        assert!(
+            backend
+                .buffer()
+                .content()
+                .iter()
+                .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
+        );
+        assert!(format!("{backend}").contains("✗ 401 Not authenticated"));
+    }
+
+    #[test]
+    fn a_long_notice_wraps_in_a_box_above_the_footer() {
+        let mut a = crate::tui::app::tests::app(80, 24);
+        a.update(crate::tui::action::Action::Notice(
+            "/a/long/data/dir/progress.json is not valid progress (expected value at line 1 column 1); \
+             it was moved to /a/long/data/dir/progress.json.corrupt-20261125T041327Z"
+                .into(),
+        ));
+        let backend = draw(&a);
+        insta::assert_snapshot!("notice_80x24", backend);
+        assert!(format!("{backend}").contains("corrupt-20261125T041327Z"));
+        a.update(crate::tui::action::Action::Down);
+        assert!(a.notice.is_none(), "the next key clears it");
+    }
+
+    #[test]
+    fn tiny_terminal_asks_to_be_bigger() {
+        let app = crate::tui::app::tests::app(40, 10);
+        let backend = draw(&app);
+        insta::assert_snapshot!("tiny_40x10", backend);
+        let text = format!("{backend}");
+        assert!(text.contains("make me bigger (need 60×16, have 40×10)"), "{text}");
+    }
+}

@@ -1,0 +1,97 @@
+//! Pop-ups over a screen: the key help (from the binding table) and the quit confirmation.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::tui::app::{App, Overlay};
+use crate::tui::keymap;
+use crate::tui::strings as s;
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
+    let [c] = Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(v);
+    c
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let t = app.theme;
+    match app.overlay {
+        Overlay::None => {}
+        Overlay::Help { scroll } => {
+            let bindings = keymap::active(&app.screen_scopes());
+            let key_w = bindings.iter().map(|b| b.label.chars().count()).max().unwrap_or(4);
+            let mut lines: Vec<Line<'_>> = bindings
+                .iter()
+                .map(|b| {
+                    Line::from(vec![
+                        Span::styled(format!(" {:<key_w$}  ", b.label), t.footer_key),
+                        Span::styled(b.help, t.text),
+                    ])
+                })
+                .collect();
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(format!(" {}", s::HELP_CLOSE), t.dim)));
+            let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+            let rect = centered(area, 56, h);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.border_focus)
+                .title(Span::styled(format!(" {} ", s::HELP_TITLE), t.title));
+            frame.render_widget(Clear, rect);
+            frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), rect);
+        }
+        Overlay::ConfirmQuit => {
+            let reason = app.unsaved().unwrap_or("");
+            let rect = centered(area, 50, 7);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.bad)
+                .title(Span::styled(format!(" {} ", s::CONFIRM_TITLE), t.title));
+            let text = vec![
+                Line::from(Span::styled(reason, t.text)),
+                Line::default(),
+                Line::from(Span::styled(s::CONFIRM_KEYS, t.footer_key)),
+            ];
+            frame.render_widget(Clear, rect);
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(block), rect);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::content::ModeTarget;
+    use crate::tui::action::Action;
+    use crate::tui::app::tests::{app, open};
+    use crate::tui::views::tests::draw;
+
+    #[test]
+    fn help_reader_80x24() {
+        let mut a = app(80, 24);
+        open(&mut a, ModeTarget::BuildUp);
+        a.update(Action::ToggleHelp);
+        let backend = draw(&a);
+        insta::assert_snapshot!("help_reader_80x24", backend);
+        assert!(format!("{backend}").contains("choose an option"));
+        a.update(Action::Resize(120, 40));
+        insta::assert_snapshot!("help_reader_120x40", draw(&a));
+        let mut home = app(120, 40);
+        home.update(Action::ToggleHelp);
+        insta::assert_snapshot!("help_home_120x40", draw(&home));
+    }
+
+    #[test]
+    fn confirm_quit_80x24() {
+        let mut a = app(80, 24);
+        open(&mut a, ModeTarget::BuildUp);
+        a.update(Action::NextPage);
+        a.update(Action::StartTyping);
+        a.update(Action::Input('x'));
+        a.update(Action::Quit);
+        insta::assert_snapshot!("confirm_quit_80x24", draw(&a));
+        a.update(Action::Resize(120, 40));
+        insta::assert_snapshot!("confirm_quit_120x40", draw(&a));
+    }
+}

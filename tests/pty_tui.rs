@@ -1,0 +1,403 @@
+//! End-to-end: the real binary in a pseudo-terminal (80×24), its screen parsed by vt100.
+//!
+//! Each test waits for text on the *parsed* screen with a bounded deadline (later frames are
+//! cell diffs, so the raw bytes are no use for that), then checks that the terminal was handed
+//! back: normal screen, cursor shown, mouse capture off, restore sequences last.
+#![cfg(unix)]
+// A test harness: a failed setup step should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap()
+}
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+struct Tui {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    output: Receiver<Vec<u8>>,
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    _data: Option<tempfile::TempDir>,
+}
+
+fn content_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/tui/testdata")
+}
+
+impl Tui {
+    fn start(args: &[&str]) -> Tui {
+        let data = tempfile::tempdir().unwrap();
+        let dir = data.path().to_path_buf();
+        Tui::start_in(args, &dir, Some(data))
+    }
+
+    /// Starts with `APISEC_TUTOR_DATA_DIR=dir` (kept alive by `owner` when it is a tempdir).
+    fn start_in(args: &[&str], dir: &std::path::Path, owner: Option<tempfile::TempDir>) -> Tui {
+        Tui::start_with(args, dir, owner, &[])
+    }
+
+    fn start_with(
+        args: &[&str],
+        dir: &std::path::Path,
+        owner: Option<tempfile::TempDir>,
+        env: &[(&str, &str)],
+    ) -> Tui {
+        let pty = native_pty_system();
+        let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_apisec-tutor"));
+        cmd.args(args);
+        cmd.env("APISEC_TUTOR_DATA_DIR", dir);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let (tx, output) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Tui {
+            master: pair.master,
+            writer,
+            child,
+            output,
+            parser: vt100::Parser::new(nz(24), nz(80), 0),
+            raw: Vec::new(),
+            _data: owner,
+        }
+    }
+
+    fn pump(&mut self, until: Instant) -> bool {
+        let left = until.saturating_duration_since(Instant::now());
+        match self.output.recv_timeout(left) {
+            Ok(bytes) => {
+                self.parser.process(&bytes);
+                self.raw.extend_from_slice(&bytes);
+                true
+            }
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => false,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Waits until the parsed screen contains `text`.
+    fn wait_for(&mut self, text: &str) {
+        self.wait_for_without(text, &[]);
+    }
+
+    /// Waits until the screen shows `text` and none of `gone`. A frame arrives as a diff, so
+    /// text of the previous screen can linger until the new frame is complete; requiring the
+    /// old screen's text to be gone proves the new screen is what we are looking at.
+    fn wait_for_without(&mut self, text: &str, gone: &[&str]) {
+        let until = Instant::now() + DEADLINE;
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) && !gone.iter().any(|g| screen.contains(g)) {
+                return;
+            }
+            if !self.pump(until) && Instant::now() >= until {
+                panic!("timed out waiting for {text:?} without {gone:?}; screen:\n{screen}");
+            }
+        }
+    }
+
+    /// Waits for the home screen, with nothing of a reader or placeholder left.
+    fn wait_home(&mut self) {
+        self.wait_for_without(HOME, &["Outline", "Esc goes back", " · lines "]);
+    }
+
+    /// Waits for a view opened from home.
+    fn wait_opened(&mut self, text: &str) {
+        self.wait_for_without(text, &["Learning modes", HOME]);
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn resize(&mut self, rows: u16, cols: u16) {
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
+        self.parser.set_size(nz(rows), nz(cols));
+    }
+
+    /// Waits for the process to end, reading everything it wrote; returns its exit code.
+    fn wait_exit(&mut self) -> u32 {
+        let until = Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Drain what is still buffered.
+                while self.pump(Instant::now() + Duration::from_millis(200)) {}
+                return status.exit_code();
+            }
+            if !self.pump(until) && Instant::now() >= until {
+                panic!("the program did not exit; screen:\n{}", self.screen());
+            }
+        }
+    }
+
+    fn assert_restored(&self) {
+        let screen = self.parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert!(!screen.hide_cursor(), "cursor still hidden");
+        assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None, "mouse capture still on");
+        let tail = String::from_utf8_lossy(&self.raw[self.raw.len().saturating_sub(64)..]).into_owned();
+        assert!(
+            tail.contains("\x1b[?1000l\x1b[?1049l\x1b[?25h") && tail.ends_with("\x1b[?25h"),
+            "raw output ends with {tail:?}"
+        );
+    }
+}
+
+/// `j`, not the arrow: an escape sequence split across two reads would parse as Esc + text.
+const DOWN: &str = "j";
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+/// Only the home screen draws this header; waiting for it after Esc keeps the next key from
+/// arriving glued to the Esc (which a terminal reads as Alt+key).
+const HOME: &str = "apisec-tutor · why API security";
+
+#[test]
+fn open_navigate_every_mode_predict_resize_and_quit() {
+    let content = content_dir();
+    let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
+    t.wait_for("Learning modes");
+    t.wait_for("Guided walk-through");
+
+    // Each mode opens its view; Esc comes back home. Once a page was read, "Continue where you
+    // left off" heads the list, so the modes move down by one.
+    t.send(ENTER);
+    t.wait_opened("1/25 · lines");
+    t.send(ESC);
+    t.wait_home();
+    t.wait_for("Continue where you left off");
+    // Each expectation is text only the opened view draws (home's detail box names the saved
+    // page, so "› Overview" would match home itself).
+    for (downs, expect) in [
+        (1, "1/25 · lines"),
+        (2, "› Flow: Send"),
+        (3, "› Step 1: An open route"),
+        (4, "Myths believed: 0 of 0 answered"),
+        (5, "› Pitfall: Comparing tokens with =="),
+        (6, "apisec-tutor lab --plain"),
+        (7, "Visual quiz ·"),
+        (8, "Practice ·"),
+        (9, "Review missed ·"),
+        (10, "› Key takeaways"),
+        (11, "Today we look at bearer tokens."),
+    ] {
+        t.send(&format!("g{}{ENTER}", DOWN.repeat(downs)));
+        t.wait_opened(expect);
+        t.send(ESC);
+        t.wait_home();
+    }
+
+    // Build-up: commit a prediction, then the reveal shows it beside the explanation.
+    t.send(&format!("g{}{ENTER}", DOWN.repeat(3)));
+    t.wait_opened("Predict before reading on");
+    assert!(!t.screen().contains("Nothing checks the request"), "reveal shown before the commit");
+    t.send("G2");
+    t.wait_for("▶ 2) 401 Not authenticated");
+    t.send(ENTER);
+    t.wait_for("Your prediction");
+    t.wait_for("✗ 401 Not authenticated");
+    t.wait_for("Nothing checks the request");
+
+    // Resize: smaller than the minimum, then back.
+    t.resize(12, 50);
+    t.wait_for("make me bigger (need 60×16, have 50×12)");
+    t.resize(24, 80);
+    t.wait_for("Your prediction");
+
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
+fn progress_and_position_survive_a_restart() {
+    let content = content_dir();
+    let args = ["--content", content.to_str().unwrap()];
+    let data = tempfile::tempdir().unwrap();
+    let mut t = Tui::start_in(&args, data.path(), None);
+    t.wait_for("Learning modes");
+    t.send(&format!("g{}{ENTER}", DOWN.repeat(2)));
+    t.wait_opened("Predict before reading on");
+    t.send(&format!("G1{ENTER}"));
+    t.wait_for("Your prediction");
+    t.send("l");
+    t.wait_for("› Step 2: A checked route");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+    assert!(data.path().join("progress.json").is_file(), "progress saved in APISEC_TUTOR_DATA_DIR");
+
+    // A second run in the same data dir offers to continue on step 2 and remembers step 1.
+    let mut t = Tui::start_in(&args, data.path(), None);
+    t.wait_for("Continue where you left off");
+    t.wait_for("(1/2 done)");
+    t.send(ENTER);
+    t.wait_opened("› Step 2: A checked route");
+    t.send("hG");
+    t.wait_for("✓ 200 with the items");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
+fn the_mouse_selects_opens_and_scrolls() {
+    let content = content_dir();
+    let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
+    t.wait_for("Learning modes");
+    // SGR mouse reports (1-based column;row): the modes list starts on row 3 at 80×24, so
+    // row 4 is its second entry, "Visual breakdown". One click selects, a second opens.
+    let click = "\x1b[<0;40;4M\x1b[<0;40;4m";
+    t.send(click);
+    t.wait_for("The request's path, the execution table");
+    t.send(click);
+    t.wait_opened("› Flow: Send");
+    t.send(ESC);
+    t.wait_home();
+    // The wheel scrolls the guided walk-through's first page (second entry now that "Continue"
+    // heads the list).
+    t.send(&format!("g{DOWN}{ENTER}"));
+    t.wait_opened("lines 1-");
+    t.send("\x1b[<65;40;10M");
+    t.wait_for_without(" · lines ", &["lines 1-"]);
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
+fn ctrl_c_quits_even_while_typing_and_restores() {
+    let content = content_dir();
+    let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
+    t.wait_for("Learning modes");
+    t.send(&format!("g{DOWN}{DOWN}{ENTER}"));
+    t.wait_for("Predict before reading on");
+    t.send("l");
+    t.wait_for("Step 2: A checked route");
+    t.send(&format!("{ENTER}abc"));
+    t.wait_for("Your answer: abc");
+    // The typed answer would be lost, so the first Ctrl-C asks; the second one quits.
+    t.send("\x03");
+    t.wait_for("Quit?");
+    t.send("\x03");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
+fn sighup_and_an_outside_sigint_restore_the_terminal_too() {
+    for signal in ["-HUP", "-INT"] {
+        let content = content_dir();
+        let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
+        t.wait_for("Learning modes");
+        let pid = t.child.process_id().unwrap();
+        let status = std::process::Command::new("kill").args([signal, &pid.to_string()]).status().unwrap();
+        assert!(status.success());
+        assert_eq!(t.wait_exit(), 0, "{signal}");
+        t.assert_restored();
+    }
+}
+
+/// Every SGR sequence (`ESC [ … m`) in the output that sets a foreground or background colour
+/// (30–38, 40–48, 90–97, 100–107); 39 and 49 only reset to the default and do not count.
+fn colour_settings(raw: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, _) in raw.match_indices("\x1b[") {
+        let rest = &raw[i + 2..];
+        let Some(end) = rest.find(|c: char| !(c.is_ascii_digit() || c == ';')) else { continue };
+        if !rest[end..].starts_with('m') {
+            continue;
+        }
+        let sets = rest[..end]
+            .split(';')
+            .filter_map(|p| p.parse::<u32>().ok())
+            .any(|p| matches!(p, 30..=38 | 40..=48 | 90..=97 | 100..=107));
+        if sets {
+            found.push(rest[..=end].to_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn colour_settings_finds_colours_but_not_resets() {
+    assert_eq!(colour_settings("\x1b[39;49m\x1b[1m\x1b[7mx\x1b[0m"), Vec::<String>::new());
+    assert_eq!(colour_settings("a\x1b[38;5;6;49mb\x1b[31mc"), vec!["38;5;6;49m", "31m"]);
+}
+
+#[test]
+fn no_color_draws_without_colour_escapes() {
+    let content = content_dir();
+    let data = tempfile::tempdir().unwrap();
+    let mut t =
+        Tui::start_with(&["--content", content.to_str().unwrap()], data.path(), None, &[("NO_COLOR", "1")]);
+    t.wait_for("Learning modes");
+    t.send(ENTER);
+    t.wait_opened("1/25 · lines");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let sets = colour_settings(&String::from_utf8_lossy(&t.raw));
+    assert!(sets.is_empty(), "colour set with NO_COLOR: {sets:?}");
+    t.assert_restored();
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let content = content_dir();
+    let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
+    t.wait_for("Learning modes");
+    let pid = t.child.process_id().unwrap();
+    let status = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+    assert!(status.success());
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
+fn stdout_not_a_terminal_suggests_plain() {
+    let data = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apisec-tutor"))
+        .args(["--content", content_dir().to_str().unwrap()])
+        .env("APISEC_TUTOR_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no escape codes on a pipe");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--plain"));
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apisec-tutor"))
+        .args(["--content", content_dir().to_str().unwrap(), "--plain", "--section", "pitfalls"])
+        .env("APISEC_TUTOR_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Comparing tokens with ==") && !text.contains('\u{1b}'), "{text}");
+}
