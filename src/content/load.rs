@@ -418,7 +418,12 @@ fn syntax_check(text: &str) -> Result<(), (Pos, String)> {
                 }
                 return Err((pos, "more than one YAML document in one file (a `---` line): put each lesson or quiz in its own file".to_owned()));
             }
-            Err((pos, format!("invalid YAML: {message}")))
+            let tab = text
+                .lines()
+                .nth(pos.line.saturating_sub(1))
+                .and_then(|l| l.chars().nth(pos.col.saturating_sub(1)));
+            let hint = if tab == Some('\t') { " (a tab: YAML indents with spaces only)" } else { "" };
+            Err((pos, format!("invalid YAML: {message}{hint}")))
         }
         Err(_) => Err((Pos { line: 1, col: 1 }, "the YAML parser failed on this file".to_owned())),
     }
@@ -466,7 +471,13 @@ fn read_text(source: &Source, rel: &Path, shown: &Path, diags: &mut Diags) -> Op
         }
     };
     match String::from_utf8(bytes) {
-        Ok(text) => Some(text),
+        // A byte-order mark (some Windows editors add one) is not content.
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Some(text)
+        }
         Err(e) => {
             let (line, col) = utf8_error_pos(e.as_bytes(), e.utf8_error().valid_up_to());
             diags.error_at(shown, Pos { line, col }, "file is not valid UTF-8 (save it as UTF-8)");

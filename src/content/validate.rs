@@ -311,9 +311,15 @@ impl<'s> Walker<'s> {
         let mut present = Vec::new();
         for (k, v) in map {
             let Some(key) = key_text(k) else {
+                // Located at the key itself when it is a plain scalar (`1:`, `true:`).
+                let at = match k {
+                    Value::Number(n) => path.key(&n.to_string()),
+                    Value::Bool(b) => path.key(&b.to_string()),
+                    _ => path.clone(),
+                };
                 self.problem(
-                    path,
-                    At::Value,
+                    &at,
+                    At::Key,
                     format!("{}field names must be text, found {}", prefix(path), kind_of(k)),
                 );
                 continue;
