@@ -1,13 +1,24 @@
 //! Lessons and quizzes as data: embedded in the binary, or read from `--content DIR`.
 //!
-//! `load` turns a [`Source`] into a [`Catalog`] or every [`ContentError`] it found.
+//! [`load`] turns sources into a [`Catalog`] or every [`ContentError`] found; [`check`] also
+//! returns warnings and the partial catalog (for `apisec-tutor check`). The pipeline per file
+//! is in `load.rs`: size cap and UTF-8 → depth pre-scan (`locate`) → libyaml syntax check →
+//! yaml-rust2 positions and alias guard (`locate`) → JSON Schema walk (`validate`) → Markdown
+//! (`markdown`) → typed deserialize; then cross-file semantic checks (`check`).
 
+pub mod check;
 pub mod error;
 pub mod load;
+pub mod locate;
+pub mod markdown;
 pub mod schema;
 pub mod source;
+pub mod suggest;
+pub mod validate;
+pub mod version;
 
 pub use error::{ContentError, ContentErrors};
+pub use load::Report;
 pub use schema::*;
 pub use source::Source;
 
@@ -45,6 +56,12 @@ impl Catalog {
 /// Loads and checks every source; with several sources, ids must be unique across all of them.
 pub fn load(sources: &[Source]) -> Result<Catalog, ContentErrors> {
     load::load_all(sources)
+}
+
+/// Checks every source and returns the catalog of what loaded with every error and warning.
+#[must_use]
+pub fn check(sources: &[Source]) -> Report {
+    load::check_all(sources)
 }
 
 /// The content compiled into the binary.

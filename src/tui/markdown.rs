@@ -327,6 +327,12 @@ impl Writer {
         out
     }
 
+    /// The mark before quoted lines: a bar on screen, `> ` in plain text.
+    #[must_use]
+    pub fn quote_bar(&self) -> &'static str {
+        if self.plain { "> " } else { "│ " }
+    }
+
     pub fn push(&mut self, line: Line<'static>) {
         self.lines.push(line);
     }
@@ -397,7 +403,13 @@ impl Writer {
                 if *level <= 2 {
                     let w = self.lines[before..].iter().map(Line::width).max().unwrap_or(0);
                     let w = w.saturating_sub(width_of(first)).max(3);
-                    let ch = if *level == 1 { "═" } else { "─" };
+                    // Plain text (pipes, screen readers) gets the ASCII underlines of Setext.
+                    let ch = match (*level == 1, self.plain) {
+                        (true, false) => "═",
+                        (false, false) => "─",
+                        (true, true) => "=",
+                        (false, true) => "-",
+                    };
                     let mut spans = rest.to_vec();
                     spans.push(Span::styled(ch.repeat(w), style));
                     self.lines.push(Line::from(spans));
@@ -423,7 +435,7 @@ impl Writer {
                 }
             }
             Block::Quote(blocks) => {
-                let bar = Span::styled("│ ", self.theme.quote);
+                let bar = Span::styled(self.quote_bar(), self.theme.quote);
                 let mut f = first.to_vec();
                 f.push(bar.clone());
                 let mut r = rest.to_vec();
@@ -873,7 +885,7 @@ mod tests {
     #[test]
     fn nested_lists_and_quotes_in_plain_text() {
         let out = plain("- a\n- b\n  - c\n\n1. one\n2. two\n\n> quoted\n> text");
-        assert_eq!(out, "• a\n• b\n  ◦ c\n\n1. one\n2. two\n\n│ quoted text\n");
+        assert_eq!(out, "• a\n• b\n  ◦ c\n\n1. one\n2. two\n\n> quoted text\n");
     }
 
     #[test]
@@ -924,6 +936,8 @@ mod tests {
 
     #[test]
     fn headings_are_underlined() {
-        assert_eq!(plain("# Title\n\n## Sub"), "Title\n═════\n\nSub\n───\n");
+        assert_eq!(plain("# Title\n\n## Sub"), "Title\n=====\n\nSub\n---\n");
+        let w = styled("# Title", 80);
+        assert_eq!(w.text(), "Title\n═════\n");
     }
 }

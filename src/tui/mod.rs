@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod keymap;
 pub mod layout;
 pub mod markdown;
+pub mod quiz_screen;
 pub mod saved;
 pub mod strings;
 pub mod terminal;
@@ -32,6 +33,15 @@ pub enum TuiError {
 
 /// Opens the interface on a catalog and runs it until the learner quits.
 pub fn run(catalog: Catalog, theme: &'static theme::Theme) -> Result<(), TuiError> {
+    run_with(catalog, theme, |_| {})
+}
+
+/// Like [`run`], with `start` putting the app on its first screen (e.g. `quiz` opens the quiz).
+pub fn run_with(
+    catalog: Catalog,
+    theme: &'static theme::Theme,
+    start: impl FnOnce(&mut app::App),
+) -> Result<(), TuiError> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let (dir, dir_notice) = match saved::Store::default_dir() {
         Ok(dir) => (dir, None),
@@ -42,6 +52,7 @@ pub fn run(catalog: Catalog, theme: &'static theme::Theme) -> Result<(), TuiErro
     let size = guard.terminal.size()?;
     let mut app = app::App::new(catalog, theme, progress, Rect::new(0, 0, size.width, size.height));
     app.notice = dir_notice.or_else(|| notices.into_iter().next());
+    start(&mut app);
     let result = runtime.block_on(event_loop::run(app, &mut store, &mut guard));
     drop(guard);
     result
