@@ -109,6 +109,8 @@ fn main() {
         optimized,
         filters,
     };
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average at start: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     println!(
         "apisec-tutor benchmark: {} mode, {} build{}",
         if mode == Mode::Full { "full" } else { "quick" },

@@ -85,6 +85,33 @@ pub fn first_frame(ctx: &mut Ctx) {
         &samples,
         Some(Target::at_most("median", median, Duration::from_millis(20))),
     );
+    spawn_floor(ctx, runs);
+}
+
+/// The same spawn and screen parsing for a program that does nothing but print one line
+/// (`apisec-tutor --version`): the part of the first-frame time that is process start-up and
+/// the measuring harness, not the interface.
+fn spawn_floor(ctx: &mut Ctx, runs: usize) {
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let pty = Pty::spawn_watching(
+            ctx.bin,
+            &["--version"],
+            &[],
+            dir.path(),
+            ROWS,
+            COLS,
+            Some(Box::new(|s: &vt100::Screen| s.contents().contains("apisec-tutor "))),
+        );
+        match pty.map(|p| (p.watched(WAIT), p.spawned)) {
+            Ok((Some(at), spawned)) => samples.push(at.saturating_duration_since(spawned)),
+            _ => {
+                return ctx.report.not_available("tui: spawn floor", "`--version` printed nothing in the PTY");
+            }
+        }
+    }
+    ctx.report.timing(GROUP, "spawn floor: `--version` until its line is on screen", &samples, None);
 }
 
 /// A key that changes the screen and a key that changes it back, from a starting view.
