@@ -1,10 +1,179 @@
-//! `apisec-tutor lab`.
+//! `apisec-tutor lab`. With `--plain`: start the embedded demo API, send the seed's three
+//! requests (`--replay-seed`) or a content scenario (`--scenario ID`) over real HTTP, and print
+//! the execution table and the variable tracker as text. Without `--plain` the lab screen opens
+//! (the TUI lab is wired in `tui`; until then this says to use `--plain`).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use crate::Error;
-use crate::cli::Cli;
+use crate::cli::{Cli, CorsMode, LabArgs};
+use crate::content::LabRequest;
+use crate::lab::plain::{self, Heading};
+use crate::lab::seed::{replay, seed_requests};
+use crate::lab::{FastApiVersion, LabConfig, LabError, server};
 
-pub fn run(_cli: &Cli, _args: &crate::cli::LabArgs) -> Result<ExitCode, Error> {
-    Err(Error::Usage("`lab` is being built".into()))
+pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
+    if !cli.plain {
+        // The lab screen opens here once the TUI lab lands.
+        return Err(Error::Usage(
+            "the interactive lab screen is not available yet; use `apisec-tutor lab --plain --replay-seed` \
+             or `apisec-tutor lab --plain --scenario ID`"
+                .into(),
+        ));
+    }
+    let version =
+        FastApiVersion::parse(&args.api.fastapi_version).map_err(|e| Error::Usage(e.to_string()))?;
+    let (title, requests, cors, seed) = match (&args.scenario, args.replay_seed) {
+        (Some(_), true) => {
+            return Err(Error::Usage("give either --replay-seed or --scenario ID, not both".into()));
+        }
+        (None, false) => {
+            return Err(Error::Usage(
+                "with --plain, give --replay-seed or --scenario ID (see `apisec-tutor outline`)".into(),
+            ));
+        }
+        (None, true) => (
+            "The seed's three requests: good token, bad token, no token (GET /items/)".to_owned(),
+            seed_requests(),
+            args.api.cors,
+            true,
+        ),
+        (Some(id), false) => {
+            let catalog = super::catalog(cli)?;
+            let scenario = catalog.scenario(id).ok_or_else(|| LabError::UnknownScenario(id.clone()))?;
+            let cors = scenario_cors(scenario.cors.as_deref(), args.api.cors)?;
+            (format!("Scenario {}: {}", scenario.id, scenario.title), scenario.requests.clone(), cors, false)
+        }
+    };
+    let text = run_plain(LabConfig::new(version, cors), &title, &requests, seed)?;
+    let mut stdout = std::io::stdout();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Error::io("cannot write to stdout", e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A scenario's own CORS mode wins over `--cors` (the scenario is about that configuration).
+fn scenario_cors(scenario: Option<&str>, flag: CorsMode) -> Result<CorsMode, Error> {
+    match scenario {
+        None => Ok(flag),
+        Some(name) => serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
+            Error::Usage(format!("the scenario's cors {name:?} is not off, wildcard or trusted"))
+        }),
+    }
+}
+
+/// Starts the demo API, sends the requests, renders the report.
+pub fn run_plain(cfg: LabConfig, title: &str, requests: &[LabRequest], seed: bool) -> Result<String, Error> {
+    let heading = Heading { title, fastapi: cfg.fastapi, cors: cfg.cors, seed };
+    let (replayed, dropped) = server::runtime()?.block_on(replay(cfg.clone(), requests))?;
+    Ok(plain::render(&heading, &replayed, dropped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Expectation, TraceStage};
+    use crate::lab::tokens::Secret;
+
+    #[test]
+    fn the_seed_replay_prints_three_rows_the_tracker_and_the_differences() {
+        let cfg = LabConfig::new(FastApiVersion::NEWEST, CorsMode::Off).with_secret(Secret::new("k"));
+        let text = run_plain(cfg, "seed", &seed_requests(), true).unwrap();
+        let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("step ")).collect();
+        assert_eq!(rows.len(), 3, "{text}");
+        assert!(
+            rows[0].contains("token: securetoken")
+                && rows[0].contains("response: 200 {\"items\":[\"apple\",\"banana\"]}"),
+            "{text}"
+        );
+        assert!(
+            rows[1].contains("check: Token invalid")
+                && rows[1].contains("401 Unauthorized")
+                && rows[1].contains("the app's own check"),
+            "{text}"
+        );
+        assert!(
+            rows[2].contains("token: None")
+                && rows[2].contains("401 Not authenticated")
+                && rows[2].contains("stopped at: authenticate"),
+            "{text}"
+        );
+        assert!(rows[2].contains("OAuth2PasswordBearer (FastAPI, before the handler)"), "{text}");
+        assert!(!text.contains("differs from the content"), "{text}");
+        assert!(text.contains("token        | None  | securetoken"), "{text}");
+        assert!(text.contains("the handler never runs: OAuth2PasswordBearer"), "{text}");
+        assert!(text.contains("WWW-Authenticate: Bearer"), "{text}");
+    }
+
+    fn request(id: &str, path: &str, credential: Option<&str>, expect: Vec<Expectation>) -> LabRequest {
+        LabRequest {
+            id: id.into(),
+            label: id.into(),
+            method: "GET".into(),
+            path: path.into(),
+            headers: Vec::new(),
+            form: None,
+            credential: credential.map(str::to_owned),
+            expect,
+        }
+    }
+
+    fn expect(range: Option<&str>, status: u16, detail: &str, www: &str) -> Expectation {
+        Expectation {
+            fastapi: range.map(str::to_owned),
+            status,
+            detail: Some(detail.to_owned()),
+            www_authenticate: Some(www.to_owned()),
+            stopped_at: Some(TraceStage::Authenticate),
+            headers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_scenario_runs_with_presets_and_is_checked_against_its_expectations_per_version() {
+        let scenario = vec![
+            request(
+                "expired",
+                "/users/me",
+                Some("expired-jwt"),
+                vec![expect(None, 401, "Could not validate credentials", "Bearer")],
+            ),
+            request(
+                "missing-key",
+                "/data",
+                None,
+                vec![
+                    expect(Some(">=0.122.0"), 401, "Not authenticated", "APIKey"),
+                    expect(Some("<0.122.0"), 403, "Not authenticated", ""),
+                ],
+            ),
+            request("fresh", "/users/me", Some("fresh-jwt"), vec![]),
+        ];
+        for version in ["0.121.3", "0.165.0"] {
+            let cfg = LabConfig::new(FastApiVersion::parse(version).unwrap(), CorsMode::Off)
+                .with_secret(Secret::new("k"));
+            let text = run_plain(cfg, "scenario", &scenario, false).unwrap();
+            assert!(!text.contains("differs"), "{version}: {text}");
+            assert!(!text.contains("Where real FastAPI differs from the seed"), "{text}");
+            let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("step ")).collect();
+            assert!(rows[0].contains("401 Could not validate credentials"), "{text}");
+            assert!(rows[2].contains("response: 200 {\"username\":\"johndoe\""), "{text}");
+            assert!(text.contains("claims.sub"), "the tracker shows the JWT claims: {text}");
+        }
+        let wrong =
+            vec![request("missing-key", "/data", None, vec![expect(None, 403, "Not authenticated", "")])];
+        let cfg = LabConfig::new(FastApiVersion::NEWEST, CorsMode::Off).with_secret(Secret::new("k"));
+        let text = run_plain(cfg, "scenario", &wrong, false).unwrap();
+        assert!(text.contains("differs from the content: status 401 (content says 403)"), "{text}");
+    }
+
+    #[test]
+    fn scenario_cors_overrides_the_flag() {
+        assert_eq!(scenario_cors(Some("wildcard"), CorsMode::Off).unwrap(), CorsMode::Wildcard);
+        assert_eq!(scenario_cors(None, CorsMode::Trusted).unwrap(), CorsMode::Trusted);
+        assert!(scenario_cors(Some("open"), CorsMode::Off).is_err());
+    }
 }

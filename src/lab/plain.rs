@@ -1,0 +1,176 @@
+//! `lab --plain`: the execution table and the variable tracker of a replay as plain text, for
+//! screen readers, scripts and classrooms. Deterministic (no ports, no timings), so it can be
+//! diffed and tested.
+
+use crate::content::{Expectation, LabRequest};
+
+use super::config::CorsMode;
+use super::seed::Replayed;
+use super::table::{ExecRow, tracker};
+use super::trace::Actor;
+use super::version::FastApiVersion;
+
+/// What a replay was, for the heading.
+#[derive(Debug, Clone)]
+pub struct Heading<'a> {
+    pub title: &'a str,
+    pub fastapi: FastApiVersion,
+    pub cors: CorsMode,
+    /// The seed replay also explains where real FastAPI differs from the seed's table.
+    pub seed: bool,
+}
+
+fn stage_name(row: &ExecRow) -> String {
+    serde_json::to_value(row.stopped_at).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn cors_name(cors: CorsMode) -> &'static str {
+    match cors {
+        CorsMode::Off => "off",
+        CorsMode::Wildcard => "wildcard",
+        CorsMode::Trusted => "trusted",
+    }
+}
+
+/// The expectation of a request that holds for `version`, if any.
+#[must_use]
+pub fn expectation_for(request: &LabRequest, version: FastApiVersion) -> Option<&Expectation> {
+    request
+        .expect
+        .iter()
+        .find(|e| e.fastapi.as_deref().is_none_or(|range| version.satisfies(range) == Some(true)))
+}
+
+/// Differences between a row and what the content says real FastAPI answers.
+#[must_use]
+pub fn check_expectation(row: &ExecRow, expect: &Expectation) -> Vec<String> {
+    let mut diffs = Vec::new();
+    if row.status != expect.status {
+        diffs.push(format!("status {} (content says {})", row.status, expect.status));
+    }
+    if let Some(detail) = &expect.detail
+        && *detail != row.detail
+    {
+        diffs.push(format!("detail {:?} (content says {detail:?})", row.detail));
+    }
+    if let Some(www) = &expect.www_authenticate
+        && *www != row.www_authenticate
+    {
+        diffs.push(format!("WWW-Authenticate {:?} (content says {www:?})", row.www_authenticate));
+    }
+    if let Some(stage) = expect.stopped_at
+        && stage != row.stopped_at
+    {
+        diffs.push(format!("stopped at {} (content says {stage:?})", stage_name(row)));
+    }
+    diffs
+}
+
+/// The whole report.
+#[must_use]
+pub fn render(heading: &Heading<'_>, replayed: &[Replayed], dropped: u64) -> String {
+    let mut out = format!(
+        "{}\nFastAPI {} (CORS {}), {} request(s) sent over HTTP to the embedded demo API\n\n",
+        heading.title,
+        heading.fastapi,
+        cors_name(heading.cors),
+        replayed.len()
+    );
+    out.push_str("Execution table\n");
+    let rows: Vec<&ExecRow> = replayed.iter().filter_map(|r| r.row.as_ref()).collect();
+    for r in replayed {
+        let Some(row) = &r.row else {
+            out.push_str(&format!(
+                "step ? | {}: its trace was lost (answer {})\n",
+                r.request.label, r.outcome.status
+            ));
+            continue;
+        };
+        out.push_str(&format!(
+            "step {} | action: {} | token: {} | check: {} | response: {} | stopped at: {} | stopped by: {}\n",
+            row.step,
+            row.action,
+            row.token,
+            row.check,
+            row.response(),
+            stage_name(row),
+            row.stopped_by_text()
+        ));
+        match expectation_for(&r.request, heading.fastapi) {
+            Some(expect) => match check_expectation(row, expect).as_slice() {
+                [] => {}
+                diffs => out.push_str(&format!("       differs from the content: {}\n", diffs.join("; "))),
+            },
+            None if !r.request.expect.is_empty() => {
+                out.push_str(&format!(
+                    "       (the content states no answer for FastAPI {})\n",
+                    heading.fastapi
+                ));
+            }
+            None => {}
+        }
+    }
+    let owned: Vec<ExecRow> = rows.iter().map(|r| (*r).clone()).collect();
+    let (columns, variables) = tracker(&owned);
+    out.push_str("\nVariable tracker\n");
+    let name_width =
+        variables.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0).max("variable".len());
+    let widths: Vec<usize> = (0..columns.len())
+        .map(|i| {
+            variables
+                .iter()
+                .map(|(_, v)| v.get(i).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+                .max(columns[i].chars().count())
+        })
+        .collect();
+    let line = |first: &str, cells: &[String]| {
+        let mut l = format!("{first:<name_width$}");
+        for (cell, width) in cells.iter().zip(&widths) {
+            l.push_str(&format!(" | {cell:<width$}"));
+        }
+        l.trim_end().to_owned() + "\n"
+    };
+    out.push_str(&line("variable", &columns));
+    for (name, values) in &variables {
+        out.push_str(&line(name, values));
+    }
+    if heading.seed {
+        out.push_str("\nWhere real FastAPI differs from the seed's table\n");
+        out.push_str(&seed_notes(&owned, heading.fastapi));
+    }
+    if dropped > 0 {
+        out.push_str(&format!("\n({dropped} trace event(s) were dropped)\n"));
+    }
+    out
+}
+
+/// The seed's table says every refusal is the handler raising 401 "Unauthorized"; the trace
+/// shows who really answered.
+fn seed_notes(rows: &[ExecRow], version: FastApiVersion) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let www = if row.www_authenticate.is_empty() {
+            "no WWW-Authenticate header".to_owned()
+        } else {
+            format!("WWW-Authenticate: {}", row.www_authenticate)
+        };
+        match (row.handler_ran, row.stopped_by) {
+            (false, Actor::SecurityClass) => out.push_str(&format!(
+                "- step {}: the seed shows the handler rejecting the request with 401 \"Unauthorized\". In FastAPI {version} \
+                 the handler never runs: {} refuses the request first, with {} \"{}\" and {www}.\n",
+                row.step, row.stopped_check, row.status, row.detail
+            )),
+            (false, Actor::App) => out.push_str(&format!(
+                "- step {}: this {} \"{}\" is the app's own check inside the handler (as in the seed), so it has {www}.\n",
+                row.step, row.status, row.detail
+            )),
+            _ => {}
+        }
+    }
+    if out.is_empty() {
+        out.push_str("- none for these requests\n");
+    }
+    out
+}
