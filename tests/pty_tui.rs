@@ -225,6 +225,37 @@ fn open_navigate_every_mode_predict_resize_and_quit() {
 }
 
 #[test]
+fn progress_and_position_survive_a_restart() {
+    let content = content_dir();
+    let args = ["--content", content.to_str().unwrap()];
+    let data = tempfile::tempdir().unwrap();
+    let mut t = Tui::start_in(&args, data.path(), None);
+    t.wait_for("Learning modes");
+    t.send(&format!("g{}{ENTER}", DOWN.repeat(2)));
+    t.wait_opened("Predict before reading on");
+    t.send(&format!("G1{ENTER}"));
+    t.wait_for("Your prediction");
+    t.send("l");
+    t.wait_for("› Step 2: A checked route");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+    assert!(data.path().join("progress.json").is_file(), "progress saved in APISEC_TUTOR_DATA_DIR");
+
+    // A second run in the same data dir offers to continue on step 2 and remembers step 1.
+    let mut t = Tui::start_in(&args, data.path(), None);
+    t.wait_for("Continue where you left off");
+    t.wait_for("(1/2 done)");
+    t.send(ENTER);
+    t.wait_opened("› Step 2: A checked route");
+    t.send("hG");
+    t.wait_for("✓ 200 with the items");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
 fn ctrl_c_quits_even_while_typing_and_restores() {
     let content = content_dir();
     let mut t = Tui::start(&["--content", content.to_str().unwrap()]);

@@ -17,6 +17,8 @@ use crate::content::{Catalog, Lesson, ModeTarget, SectionKind};
 /// Longest typed prediction kept, in characters.
 const MAX_ANSWER: usize = 200;
 const MAX_QUERY: usize = 80;
+/// The reader opens with its outline shown from this terminal width up.
+pub const OUTLINE_AUTO_WIDTH: u16 = 100;
 
 pub struct App {
     pub catalog: Catalog,
@@ -216,6 +218,21 @@ impl ReaderState {
                 self.scroll = line.saturating_sub(h / 3).min(self.max_scroll(size));
             }
         }
+    }
+}
+
+/// Build-up and myth sections count as read only once every prediction and myth is committed.
+fn all_committed(lesson: &Lesson, section: SectionKind, progress: &Progress) -> bool {
+    match section {
+        SectionKind::BuildUp => lesson
+            .build_up
+            .iter()
+            .enumerate()
+            .all(|(i, step)| step.predict.is_none() || progress.prediction(&lesson.id, i).is_some()),
+        SectionKind::MythBusters => {
+            lesson.myth_busters.iter().all(|m| progress.myth(&lesson.id, &m.id).is_some())
+        }
+        _ => true,
     }
 }
 
@@ -536,7 +553,8 @@ impl App {
             page: 0,
             scroll: 0,
             hscroll: 0,
-            outline: true,
+            // Beside a narrow text the outline costs more than it gives; `o` shows it anyway.
+            outline: self.size.width >= OUTLINE_AUTO_WIDTH,
             focus: ReaderFocus::Body,
             outline_sel: 0,
             selected: None,
@@ -571,7 +589,11 @@ impl App {
         let page = r.current();
         let last_item = doc::last_item(lesson, page.section);
         let at_end = r.scroll + usize::from(areas.body.height) >= r.doc.lines.len();
-        if at_end && page.item >= last_item && !self.progress.is_read(&lesson.id, page.section) {
+        if at_end
+            && page.item >= last_item
+            && all_committed(lesson, page.section, &self.progress)
+            && !self.progress.is_read(&lesson.id, page.section)
+        {
             self.progress.mark_read(&lesson.id, page.section);
             return vec![Effect::SaveProgress];
         }
@@ -931,12 +953,21 @@ pub(crate) mod tests {
         let mut a = app(80, 24);
         open(&mut a, ModeTarget::MythBusters);
         assert!(a.scopes().contains(&Scope::Myth));
+        a.update(Action::NextPage);
+        assert!(
+            !a.progress.is_read("demo-bearer", SectionKind::MythBusters),
+            "seen to the end but not answered: not read"
+        );
+        a.update(Action::PrevPage);
         a.update(Action::MythAnswer(true));
         assert_eq!(a.progress.myth("demo-bearer", "https-is-enough"), Some(true));
         assert_eq!(a.progress.myths_believed("demo-bearer"), 1);
         assert!(!a.scopes().contains(&Scope::Myth));
         a.update(Action::MythAnswer(false));
         assert_eq!(a.progress.myth("demo-bearer", "https-is-enough"), Some(true), "a commit is final");
+        a.update(Action::NextPage);
+        a.update(Action::MythAnswer(false));
+        assert!(a.progress.is_read("demo-bearer", SectionKind::MythBusters));
     }
 
     #[test]
@@ -971,7 +1002,8 @@ pub(crate) mod tests {
         assert_eq!(reader(&a).scroll, max);
         a.update(Action::Resize(200, 60));
         assert!(reader(&a).scroll <= max);
-        assert_eq!(reader(&a).doc_key.as_ref().map(|k| k.1), Some(170 - 2));
+        // Opened narrow, so without the outline: the text takes the whole width minus margins.
+        assert_eq!(reader(&a).doc_key.as_ref().map(|k| k.1), Some(200 - 2));
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub fn last_item(lesson: &Lesson, section: SectionKind) -> usize {
 pub fn pages_of(lesson: &Lesson, sections: &[SectionKind]) -> Vec<Page> {
     let mut pages = Vec::new();
     for &section in sections {
+        // A section with nothing in it is left out (as `progress` leaves it out of its counts).
+        if lesson.items(section) == 0 {
+            continue;
+        }
         if paged(section) {
             let n = lesson.items(section).max(1);
             pages.extend((0..n).map(|item| Page { section, item }));
@@ -522,8 +526,10 @@ fn myth(w: &mut Writer, lesson: &Lesson, item: usize, ui: &PageUi, targets: &mut
     }
 }
 
-/// Which lines of `a` and `b` are not part of their longest common subsequence.
-fn diff_marks(a: &[&str], b: &[&str]) -> (Vec<bool>, Vec<bool>) {
+/// The two versions aligned on their longest common subsequence of lines (compared without
+/// surrounding spaces): `(Some(i), Some(j))` for a shared line, one side `None` for a line only
+/// one version has.
+fn diff_pairs(a: &[&str], b: &[&str]) -> Vec<(Option<usize>, Option<usize>)> {
     let (n, m) = (a.len(), b.len());
     let mut lcs = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
@@ -535,18 +541,58 @@ fn diff_marks(a: &[&str], b: &[&str]) -> (Vec<bool>, Vec<bool>) {
             };
         }
     }
-    let (mut da, mut db) = (vec![true; n], vec![true; m]);
+    let mut pairs = Vec::new();
     let (mut i, mut j) = (0, 0);
-    while i < n && j < m {
-        if a[i].trim() == b[j].trim() {
-            da[i] = false;
-            db[j] = false;
+    while i < n || j < m {
+        if i < n && j < m && a[i].trim() == b[j].trim() {
+            pairs.push((Some(i), Some(j)));
             i += 1;
             j += 1;
-        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+        } else if j >= m || (i < n && lcs[i + 1][j] >= lcs[i][j + 1]) {
+            pairs.push((Some(i), None));
             i += 1;
         } else {
+            pairs.push((None, Some(j)));
             j += 1;
+        }
+    }
+    pairs
+}
+
+/// Rows for showing two versions side by side: shared lines level, and between them the lines
+/// only one side has, a removed line facing its replacement where there is one.
+fn align_rows(pairs: &[(Option<usize>, Option<usize>)]) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut rows = Vec::new();
+    let (mut dels, mut adds) = (Vec::new(), Vec::new());
+    let flush = |rows: &mut Vec<_>, dels: &mut Vec<usize>, adds: &mut Vec<usize>| {
+        for k in 0..dels.len().max(adds.len()) {
+            rows.push((dels.get(k).copied(), adds.get(k).copied()));
+        }
+        dels.clear();
+        adds.clear();
+    };
+    for &pair in pairs {
+        match pair {
+            (Some(i), None) => dels.push(i),
+            (None, Some(j)) => adds.push(j),
+            _ => {
+                flush(&mut rows, &mut dels, &mut adds);
+                rows.push(pair);
+            }
+        }
+    }
+    flush(&mut rows, &mut dels, &mut adds);
+    rows
+}
+
+/// Which lines of `a` and `b` differ; blank lines never count as a difference.
+fn diff_marks(a: &[&str], b: &[&str]) -> (Vec<bool>, Vec<bool>) {
+    let (mut da, mut db) = (vec![false; a.len()], vec![false; b.len()]);
+    for pair in diff_pairs(a, b) {
+        match pair {
+            (Some(i), None) => da[i] = !a[i].trim().is_empty(),
+            (None, Some(j)) => db[j] = !b[j].trim().is_empty(),
+            _ => {}
         }
     }
     (da, db)
@@ -570,7 +616,11 @@ fn pitfall(w: &mut Writer, lesson: &Lesson, item: usize) {
     let wrong_marks: Vec<Option<Span<'static>>> = dw.iter().map(|d| mark(d, s::MARK_WRONG, t.bad)).collect();
     let correct_marks: Vec<Option<Span<'static>>> =
         dc.iter().map(|d| mark(d, s::MARK_RIGHT, t.good)).collect();
-    let side = !w.plain && w.width >= 84;
+    // Side by side only when both versions fit their column unwrapped; wrapped code in two
+    // columns drifts apart and is harder to compare than the two stacked.
+    let longest = wrong_lines.iter().chain(&correct_lines).map(|l| width(l)).max().unwrap_or(0);
+    let gutter = 2 + correct_lines.len().max(wrong_lines.len()).to_string().len().max(2) + 3;
+    let side = !w.plain && w.width >= 3 + 2 * (longest + gutter);
     let col_w = if side { (w.width - 3) / 2 } else { w.width };
     let mut left = Writer { lines: Vec::new(), width: col_w, plain: w.plain, theme: t };
     left.push(Line::from(vec![
@@ -585,7 +635,15 @@ fn pitfall(w: &mut Writer, lesson: &Lesson, item: usize) {
     ]));
     right.code_marked(&p.correct.language, &correct_src, &[], &[], &correct_marks);
     if side {
-        side_by_side(w, left.lines, right.lines, col_w);
+        // Unwrapped, each source line is one rendered line after the heading: line them up so a
+        // shared line sits level with its twin and a changed one faces a gap.
+        let (mut l, mut r) = (left.lines.into_iter(), right.lines.into_iter());
+        let (mut lcol, mut rcol) = (vec![l.next().unwrap_or_default()], vec![r.next().unwrap_or_default()]);
+        for (a, b) in align_rows(&diff_pairs(&wrong_lines, &correct_lines)) {
+            lcol.push(if a.is_some() { l.next().unwrap_or_default() } else { Line::default() });
+            rcol.push(if b.is_some() { r.next().unwrap_or_default() } else { Line::default() });
+        }
+        side_by_side(w, lcol, rcol, col_w);
     } else {
         w.lines.extend(left.lines);
         w.blank();
@@ -667,8 +725,17 @@ pub(crate) mod tests {
         assert!(marked.iter().any(|l| l.contains("✗  2 │     if token == SECRET:")), "{t}");
         assert!(marked.iter().any(|l| l.contains("✓  4 │     if secrets.compare_digest")), "{t}");
         assert!(!marked.iter().any(|l| l.contains("return True")), "{t}");
-        let (a, b) = diff_marks(&["x", "y", "z"], &["x", "q", "z"]);
-        assert_eq!((a, b), (vec![false, true, false], vec![false, true, false]));
+        let (a, b) = diff_marks(&["x", "y", "z"], &["x", "q", "", "z"]);
+        assert_eq!((a, b), (vec![false, true, false], vec![false, true, false, false]));
+        assert_eq!(
+            diff_pairs(&["a", "b", "c"], &["a", "c", "d"]),
+            vec![(Some(0), Some(0)), (Some(1), None), (Some(2), Some(1)), (None, Some(2))]
+        );
+        let pairs = [(None, Some(0)), (Some(0), Some(1)), (Some(1), None), (None, Some(2)), (None, Some(3))];
+        assert_eq!(
+            align_rows(&pairs),
+            vec![(None, Some(0)), (Some(0), Some(1)), (Some(1), Some(2)), (None, Some(3))]
+        );
     }
 
     #[test]

@@ -42,8 +42,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App) {
         };
         let mark = if selected { "▶ " } else { "  " };
         lines.push(Line::from(Span::styled(format!("{mark}{}", lesson.title), style)));
-        let read = SectionKind::ALL.iter().filter(|k| app.progress.is_read(&lesson.id, **k)).count();
-        let total = SectionKind::ALL.len();
+        let shown = || SectionKind::ALL.into_iter().filter(|k| lesson.items(*k) > 0);
+        let read = shown().filter(|k| app.progress.is_read(&lesson.id, *k)).count();
+        let total = shown().count().max(1);
         let bar_w = 10;
         let filled = read * bar_w / total;
         lines.push(Line::from(vec![
@@ -62,6 +63,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App) {
     if let Some(lesson) = app.lesson() {
         let lines: Vec<Line<'_>> = SectionKind::ALL
             .iter()
+            .filter(|k| lesson.items(**k) > 0)
             .map(|k| {
                 let read = app.progress.is_read(&lesson.id, *k);
                 let (mark, style) = if read { (s::MARK_RIGHT, t.good) } else { ("·", t.dim) };
@@ -73,7 +75,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App) {
                         .filter(|i| app.progress.prediction(&lesson.id, *i).is_some())
                         .count();
                     if asked > 0 {
-                        spans.push(Span::styled(format!(" ({done}/{asked} predicted)"), t.dim));
+                        spans.push(Span::styled(format!(" ({done}/{asked} done)"), t.dim));
                     }
                 }
                 if *k == SectionKind::MythBusters && !lesson.myth_busters.is_empty() {

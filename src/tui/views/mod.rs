@@ -77,6 +77,57 @@ pub(crate) mod tests {
         term.backend().clone()
     }
 
+    /// The shipped lesson, as the learner first sees it.
+    #[test]
+    fn the_shipped_lesson() {
+        use crate::content::ModeTarget;
+        use crate::tui::action::Action;
+        let catalog = crate::content::load_embedded().unwrap();
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut a = App::new(
+                catalog.clone(),
+                &crate::tui::theme::DEFAULT,
+                crate::tui::saved::Progress::default(),
+                Rect::new(0, 0, w, h),
+            );
+            insta::assert_snapshot!(format!("shipped_home_{w}x{h}"), draw(&a));
+            let lesson = a.lesson().unwrap().clone();
+            for target in [ModeTarget::GuidedWalkthrough, ModeTarget::BuildUp, ModeTarget::Pitfalls] {
+                if let Some(i) = lesson.modes.iter().position(|m| m.opens == target) {
+                    a.home.entry = a
+                        .home_entries()
+                        .iter()
+                        .position(|e| *e == crate::tui::app::HomeEntry::Mode(i))
+                        .unwrap();
+                    a.update(Action::Open);
+                    insta::assert_snapshot!(format!("shipped_{target:?}_{w}x{h}"), draw(&a));
+                    a.update(Action::Back);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_color_reader_has_no_colour_but_keeps_marks() {
+        use crate::content::ModeTarget;
+        use crate::tui::action::Action;
+        let mut a = crate::tui::app::tests::app(80, 24);
+        a.theme = &crate::tui::theme::MONOCHROME;
+        crate::tui::app::tests::open(&mut a, ModeTarget::BuildUp);
+        a.update(Action::Choose(1));
+        a.update(Action::Commit);
+        let backend = draw(&a);
+        insta::assert_snapshot!("reader_reveal_80x24_no_color", backend);
+        assert!(
+            backend
+                .buffer()
+                .content()
+                .iter()
+                .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
+        );
+        assert!(format!("{backend}").contains("✗ 401 Not authenticated"));
+    }
+
     #[test]
     fn tiny_terminal_asks_to_be_bigger() {
         let app = crate::tui::app::tests::app(40, 10);

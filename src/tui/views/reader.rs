@@ -216,6 +216,8 @@ mod tests {
     #[test]
     fn pitfalls_stacked_and_side_by_side() {
         both("reader_pitfall", ModeTarget::Pitfalls, &[]);
+        let wide = snap(ModeTarget::Pitfalls, 120, 40, &[Action::ToggleOutline]);
+        insta::assert_snapshot!("reader_pitfall_side_by_side_120x40", wide);
     }
 
     #[test]
@@ -236,6 +238,11 @@ mod tests {
             "reader_outline_focus",
             ModeTarget::GuidedWalkthrough,
             &[Action::FocusNext, Action::Down, Action::Down],
+        );
+        let shown = [Action::ToggleOutline, Action::FocusNext, Action::Down];
+        insta::assert_snapshot!(
+            "reader_outline_shown_80x24",
+            snap(ModeTarget::GuidedWalkthrough, 80, 24, &shown)
         );
     }
 
