@@ -189,7 +189,7 @@ fn open_navigate_every_mode_predict_resize_and_quit() {
         (3, "› Step 1: An open route"),
         (4, "Myths believed: 0 of 0 answered"),
         (5, "› Pitfall: Comparing tokens with =="),
-        (6, "apisec-tutor lab --plain"),
+        (6, "Live lab · FastAPI"),
         (7, "Visual quiz ·"),
         (8, "Practice ·"),
         (9, "Review missed ·"),

@@ -48,6 +48,10 @@ pub enum Action {
         row: u16,
     },
     Resize(u16, u16),
+    /// Reader: open the live lab on this page's scenario.
+    OpenLab,
+    /// The live lab's intents and results (see `lab_screen`).
+    Lab(super::lab_screen::LabMsg),
     /// A progress save failed (or succeeded again, with `None`).
     SaveResult(Option<String>),
     Tick,
@@ -58,4 +62,6 @@ pub enum Action {
 pub enum Effect {
     SaveProgress,
     Quit,
+    /// Lab work: send a request, compare, sign, copy (run by `lab_screen::runner`).
+    Lab(super::lab_screen::LabEffect),
 }

@@ -46,16 +46,12 @@ pub enum Overlay {
 pub enum Screen {
     Home,
     Reader(Box<ReaderState>),
-    Lab(LabState),
+    Lab(Box<LabState>),
     Quiz(QuizState),
 }
 
-/// The live lab (its own build fills this in).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabState {
-    pub lesson: usize,
-    pub scenario: Option<String>,
-}
+/// The live lab: see [`super::lab_screen`].
+pub use super::lab_screen::LabState;
 
 /// The visual quiz, practice and review (their own build fills this in).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,7 +292,7 @@ impl App {
     pub fn screen_scopes(&self) -> Vec<Scope> {
         match &self.screen {
             Screen::Home => vec![Scope::Home, Scope::Global],
-            Screen::Lab(_) => vec![Scope::Lab, Scope::Global],
+            Screen::Lab(lab) => lab.scopes(),
             Screen::Quiz(_) => vec![Scope::Quiz, Scope::Global],
             Screen::Reader(r) => {
                 if r.search.editing {
@@ -420,7 +416,16 @@ impl App {
         match &mut self.screen {
             Screen::Home => self.update_home(action),
             Screen::Reader(_) => self.update_reader(action),
-            Screen::Lab(_) | Screen::Quiz(_) => {
+            Screen::Lab(_) if action == Action::Back => {
+                self.screen = Screen::Home;
+                Vec::new()
+            }
+            Screen::Lab(_) => {
+                let effects = super::lab_screen::update(self, action);
+                super::lab_screen::after_update(self);
+                effects
+            }
+            Screen::Quiz(_) => {
                 if action == Action::Back {
                     self.screen = Screen::Home;
                 }
@@ -528,7 +533,7 @@ impl App {
     pub fn open_mode(&mut self, lesson: usize, target: ModeTarget) -> Vec<Effect> {
         match target {
             ModeTarget::LiveLab => {
-                self.screen = Screen::Lab(LabState { lesson, scenario: None });
+                self.screen = Screen::Lab(Box::new(LabState::new(lesson, None)));
                 Vec::new()
             }
             ModeTarget::VisualQuiz | ModeTarget::Practice | ModeTarget::ReviewMissed => {
@@ -632,6 +637,16 @@ impl App {
             Action::Back => {
                 self.remember_position();
                 self.screen = Screen::Home;
+                return vec![Effect::SaveProgress];
+            }
+            Action::OpenLab => {
+                let Some(id) = super::lab_screen::page_scenario(lesson, r.current()) else {
+                    self.notice = Some(super::lab_screen::text::NO_PAGE_SCENARIO.to_owned());
+                    return Vec::new();
+                };
+                let lesson_i = r.lesson;
+                self.remember_position();
+                self.screen = Screen::Lab(Box::new(LabState::new(lesson_i, Some(id))));
                 return vec![Effect::SaveProgress];
             }
             Action::Down if outline_focus => {

@@ -10,6 +10,7 @@ pub mod doc;
 pub mod event_loop;
 pub mod highlight;
 pub mod keymap;
+pub mod lab_screen;
 pub mod layout;
 pub mod markdown;
 pub mod saved;
@@ -32,6 +33,19 @@ pub enum TuiError {
 
 /// Opens the interface on a catalog and runs it until the learner quits.
 pub fn run(catalog: Catalog, theme: &'static theme::Theme) -> Result<(), TuiError> {
+    run_on(catalog, theme, None)
+}
+
+/// Opens the interface straight on the live lab (`apisec-tutor lab`); Esc leads home.
+pub fn run_lab(catalog: Catalog, theme: &'static theme::Theme, lab: app::LabState) -> Result<(), TuiError> {
+    run_on(catalog, theme, Some(lab))
+}
+
+fn run_on(
+    catalog: Catalog,
+    theme: &'static theme::Theme,
+    lab: Option<app::LabState>,
+) -> Result<(), TuiError> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let (dir, dir_notice) = match saved::Store::default_dir() {
         Ok(dir) => (dir, None),
@@ -42,6 +56,10 @@ pub fn run(catalog: Catalog, theme: &'static theme::Theme) -> Result<(), TuiErro
     let size = guard.terminal.size()?;
     let mut app = app::App::new(catalog, theme, progress, Rect::new(0, 0, size.width, size.height));
     app.notice = dir_notice.or_else(|| notices.into_iter().next());
+    if let Some(lab) = lab {
+        app.home.lesson = lab.lesson;
+        app.screen = app::Screen::Lab(Box::new(lab));
+    }
     let result = runtime.block_on(event_loop::run(app, &mut store, &mut guard));
     drop(guard);
     result
