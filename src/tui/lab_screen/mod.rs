@@ -10,6 +10,7 @@
 //! stops every server once it is closed.
 
 pub mod clipboard;
+pub mod layout;
 pub mod runner;
 pub mod text;
 
@@ -685,7 +686,7 @@ pub fn seed_requests(catalog: &Catalog) -> Vec<LabRequest> {
 
 /// The lab's branch of `App::update`.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
-    let App { screen, progress, notice, catalog, .. } = app;
+    let App { screen, progress, notice, catalog, size, .. } = app;
     let Screen::Lab(state) = screen else { return Vec::new() };
     let state: &mut LabState = state;
     apply_scenario(state, catalog);
@@ -719,7 +720,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         };
     }
     let Action::Lab(msg) = action else {
-        return navigate(state, action);
+        return navigate(state, action, *size);
     };
     match msg {
         LabMsg::ReplaySeed => {
@@ -770,8 +771,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         LabMsg::PrevPane => {
-            let i = Pane::ALL.iter().position(|p| *p == state.pane).unwrap_or(0);
-            state.pane = Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()];
+            let shown = layout::panes(*size);
+            let current = layout::shown_pane(*size, state.pane);
+            let i = shown.iter().position(|p| *p == current).unwrap_or(0);
+            state.pane = shown[(i + shown.len() - 1) % shown.len()];
             Vec::new()
         }
         LabMsg::Pane(p) => {
@@ -997,9 +1000,16 @@ pub fn after_update(app: &mut App) {
     }
 }
 
-fn navigate(state: &mut LabState, action: Action) -> Vec<Effect> {
+fn navigate(state: &mut LabState, action: Action, size: ratatui::layout::Rect) -> Vec<Effect> {
     let n = state.rows.len();
     match action {
+        Action::Click { col, row } => {
+            if let Some(p) = layout::tab_at(size, state, col, row) {
+                state.pane = p;
+            } else if let Some(i) = layout::row_at(size, state, col, row) {
+                state.selected = i;
+            }
+        }
         Action::Back => return Vec::new(),
         Action::Down | Action::Wheel(1..) => state.selected = (state.selected + 1).min(n.saturating_sub(1)),
         Action::Up | Action::Wheel(i16::MIN..=-1) => state.selected = state.selected.saturating_sub(1),
@@ -1008,8 +1018,10 @@ fn navigate(state: &mut LabState, action: Action) -> Vec<Effect> {
         Action::Top => state.selected = 0,
         Action::Bottom => state.selected = n.saturating_sub(1),
         Action::FocusNext => {
-            let i = Pane::ALL.iter().position(|p| *p == state.pane).unwrap_or(0);
-            state.pane = Pane::ALL[(i + 1) % Pane::ALL.len()];
+            let shown = layout::panes(size);
+            let current = layout::shown_pane(size, state.pane);
+            let i = shown.iter().position(|p| *p == current).unwrap_or(0);
+            state.pane = shown[(i + 1) % shown.len()];
         }
         _ => {}
     }

@@ -13,6 +13,7 @@ use super::flow::{FlowDiagram, StageMark};
 use crate::lab::table::{ExecRow, tracker};
 use crate::lab::trace::{Actor, Outcome as TraceOutcome, TraceStage};
 use crate::tui::app::App;
+use crate::tui::lab_screen::layout::{areas_for, panes, shown_pane, tab_title, table_rows};
 use crate::tui::lab_screen::text as s;
 use crate::tui::lab_screen::{
     CompareKind, ExpSetting, Input, LabState, PRESETS, Pane, ROUTES, Row, RowState, ServerState, Side,
@@ -21,74 +22,11 @@ use crate::tui::lab_screen::{
 use crate::tui::layout;
 use crate::tui::theme::Theme;
 
-/// Where the lab's parts go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LabAreas {
-    pub header: Rect,
-    pub compose: Rect,
-    pub tabs: Rect,
-    /// The tabbed pane (narrow) or the right-hand pane (wide).
-    pub pane: Rect,
-    /// Wide only: the table (full width, on top) and the flow (bottom left) stay visible.
-    pub table: Option<Rect>,
-    pub flow: Option<Rect>,
-}
-
-/// Wide enough for the table and the flow beside a pane.
-#[must_use]
-pub fn is_wide(size: Rect) -> bool {
-    size.width >= 110 && size.height >= 32
-}
-
-/// `full`: the pane takes the whole bottom (comparisons and the workbench are not about one row).
-#[must_use]
-pub fn areas(size: Rect, full: bool) -> LabAreas {
-    let (main, _) = layout::with_footer(size);
-    let [header, compose, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(2), Constraint::Min(1)]).areas(main);
-    if is_wide(size) {
-        let [table, bottom] = Layout::vertical([Constraint::Percentage(35), Constraint::Min(12)]).areas(body);
-        if full {
-            let [tabs, pane] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(bottom);
-            return LabAreas { header, compose, tabs, pane, table: Some(table), flow: None };
-        }
-        let [flow, right] =
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
-        let [tabs, pane] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(right);
-        LabAreas { header, compose, tabs, pane, table: Some(table), flow: Some(flow) }
-    } else {
-        let [tabs, pane] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
-        LabAreas { header, compose, tabs, pane, table: None, flow: None }
-    }
-}
-
-/// The panes the tab bar offers at this size (wide: the table and flow are always visible).
-#[must_use]
-pub fn panes(size: Rect) -> &'static [Pane] {
-    if is_wide(size) {
-        &[Pane::Trace, Pane::Tracker, Pane::Inspector, Pane::Compare, Pane::Workbench]
-    } else {
-        &Pane::ALL
-    }
-}
-
-fn tab_title(p: Pane) -> &'static str {
-    match p {
-        Pane::Table => "Table",
-        Pane::Trace => "Flow",
-        Pane::Tracker => "Tracker",
-        Pane::Inspector => "Inspect",
-        Pane::Compare => "Vuln/fixed",
-        Pane::Workbench => "Workbench",
-    }
-}
-
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, state: &LabState) {
     let t = app.theme;
     let shown = panes(area);
-    // Wide: the table pane's place on the right is taken by the trace.
-    let pane = if shown.contains(&state.pane) { state.pane } else { Pane::Trace };
-    let a = areas(area, matches!(pane, Pane::Compare | Pane::Workbench));
+    let pane = shown_pane(area, state.pane);
+    let a = areas_for(area, state);
     header(frame, a.header, app, state);
     compose(frame, a.compose, app, state);
     let mut spans = Vec::new();
@@ -141,7 +79,8 @@ fn header(frame: &mut Frame<'_>, area: Rect, app: &App, state: &LabState) {
         ServerState::Running { base_url } => spans.push(Span::styled(format!("· {base_url}"), t.dim)),
         ServerState::Failed(e) => spans.push(Span::styled(format!("· {}", s::start_failed(e)), t.bad)),
     }
-    let (right, total) = state.tally();
+    // The tally kept in progress (every prediction ever made in the lab, not just this visit).
+    let (right, total) = app.progress.lab_predictions();
     if total > 0 {
         spans.push(Span::styled(format!(" · {}", s::prediction_tally(right, total)), t.text));
     }
@@ -241,7 +180,7 @@ fn table(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState,
         );
         return;
     }
-    let inner_h = usize::from(area.height.saturating_sub(3));
+    let inner_h = table_rows(area);
     let offset = layout::list_offset(state.selected, inner_h);
     // At 80 columns the token column goes: the action already says `with token='…'`.
     let columns: &[&str] = if wide {
@@ -490,7 +429,7 @@ fn trace(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState)
 fn tracker_pane(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState) {
     let block = boxed(s::PANE_TRACKER, t);
     // The rows up to the selected one that have a trace, as many as fit.
-    let fit = usize::from(area.width.saturating_sub(16) / 20).max(1);
+    let fit = usize::from(area.width.saturating_sub(16) / 17).max(1);
     let execs: Vec<ExecRow> = state
         .rows
         .iter()
@@ -715,6 +654,29 @@ mod tests {
         format!("{}", draw(app))
     }
 
+    /// Replaces JWTs (`eyJ…`) and ten-digit timestamps, which change every run.
+    fn mask_minted(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            if rest.starts_with("eyJ") {
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.…".contains(c)))
+                    .unwrap_or(rest.len());
+                out.push_str("<jwt>");
+                rest = &rest[end..];
+            } else if rest.len() >= 10 && rest.as_bytes()[..10].iter().all(u8::is_ascii_digit) {
+                out.push_str("<time>");
+                rest = &rest[10..];
+            } else {
+                let c = rest.chars().next().unwrap();
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        out
+    }
+
     #[test]
     fn empty_lab() {
         for (w, h) in [(80, 24), (120, 40)] {
@@ -857,6 +819,44 @@ mod tests {
                 .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
         );
         assert!(format!("{backend}").contains("✗ Authenticate"));
+    }
+
+    #[tokio::test]
+    async fn tracker_has_a_column_per_request_with_jwt_claims() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut app = lab_app(w, h);
+            crate::tui::lab_screen::tests::select_scenario(&mut app, "jwt-expiry");
+            app.update(Action::Lab(LabMsg::SendScenario));
+            answer_all(&mut app).await;
+            app.update(Action::Bottom);
+            app.update(Action::Lab(LabMsg::Pane(Pane::Tracker)));
+            let t = text(&app);
+            assert!(t.contains("claims.sub") && t.contains("johndoe") && t.contains("After step 2"), "{t}");
+            // Tokens and expiry times are minted per run: masked before the snapshot.
+            let masked = mask_minted(&t);
+            insta::assert_snapshot!(format!("lab_tracker_{w}x{h}"), masked);
+        }
+    }
+
+    #[tokio::test]
+    async fn clicks_pick_tabs_and_rows() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut app = lab_app(w, h);
+            app.update(Action::Lab(LabMsg::ReplaySeed));
+            answer_all(&mut app).await;
+            let size = app.size;
+            let st = lab(&app).clone();
+            let table = crate::tui::lab_screen::layout::table_area(size, &st).unwrap();
+            // The third body row (under the border and the header).
+            app.update(Action::Click { col: table.x + 3, row: table.y + 4 });
+            assert_eq!(lab(&app).selected, 2, "{w}x{h}");
+            let tabs = crate::tui::lab_screen::layout::areas_for(size, lab(&app)).tabs;
+            let t = text(&app);
+            let line = t.lines().nth(usize::from(tabs.y)).unwrap().trim_matches('"').to_owned();
+            let col = line.find("Inspect").map(|b| line[..b].chars().count()).unwrap();
+            app.update(Action::Click { col: u16::try_from(col).unwrap(), row: tabs.y });
+            assert_eq!(lab(&app).pane, Pane::Inspector, "{w}x{h}: {line}");
+        }
     }
 
     #[test]
