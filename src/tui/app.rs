@@ -647,6 +647,7 @@ impl App {
                 let lesson_i = r.lesson;
                 self.remember_position();
                 self.screen = Screen::Lab(Box::new(LabState::new(lesson_i, Some(id))));
+                super::lab_screen::after_update(self);
                 return vec![Effect::SaveProgress];
             }
             Action::Down if outline_focus => {

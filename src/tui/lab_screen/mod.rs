@@ -512,6 +512,8 @@ pub struct LabState {
     pub last_batch: Vec<RowId>,
     /// Rows dropped from the front of the history so far.
     pub evicted: u64,
+    /// Where each demo API instance listens (for copying a row as curl or httpie).
+    pub urls: Vec<(Profile, String)>,
 }
 
 impl LabState {
@@ -544,6 +546,7 @@ impl LabState {
             workbench: Workbench::default(),
             last_batch: Vec::new(),
             evicted: 0,
+            urls: Vec::new(),
         }
     }
 
@@ -858,6 +861,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         LabMsg::Copy(format) => copy(state, format, notice),
         LabMsg::Started { profile, base_url } => {
+            state.urls.retain(|(p, _)| *p != profile);
+            state.urls.push((profile, base_url.clone()));
             if profile == state.profile {
                 state.server = ServerState::Running { base_url };
             }
@@ -916,6 +921,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         LabMsg::Signed(result) => match result {
             Ok(token) => {
+                if let Some(d) = workbench::decode(&token) {
+                    state.workbench.header = d.header;
+                    state.workbench.signature = d.signature;
+                }
                 state.workbench.signed = Some(token.clone());
                 let request = LabRequest {
                     id: "workbench".into(),
@@ -1157,10 +1166,12 @@ fn copy(state: &LabState, format: CopyFormat, notice: &mut Option<String>) -> Ve
         *notice = Some(text::SENDING.to_owned());
         return Vec::new();
     };
-    let base = match &state.server {
-        ServerState::Running { base_url } => base_url.clone(),
-        _ => "http://127.0.0.1:8000".to_owned(),
-    };
+    // The row's own server (a CORS scenario runs on its own instance); it may have stopped since.
+    let base = state
+        .urls
+        .iter()
+        .find(|(p, _)| *p == row.profile)
+        .map_or_else(|| "http://127.0.0.1:8000".to_owned(), |(_, u)| u.clone());
     let outcome = match &row.state {
         RowState::Done(o) => Some(o),
         _ => None,

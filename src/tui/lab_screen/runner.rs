@@ -122,11 +122,13 @@ impl Actor {
         let (gone, kept): (Vec<Instance>, Vec<Instance>) =
             std::mem::take(&mut self.servers).into_iter().partition(|i| stop(&i.profile));
         self.servers = kept;
-        for i in gone {
+        // Stopped together: each may wait out its grace period for keep-alive connections.
+        let stops = gone.into_iter().map(|i| {
             i.forwarder.abort();
-            // A server that stopped with an error has nothing left to stop.
-            let _ = i.lab.shutdown().await;
-        }
+            i.lab.shutdown()
+        });
+        // A server that stopped with an error has nothing left to stop.
+        let _ = futures_util::future::join_all(stops).await;
     }
 
     /// The client of the server for `profile`, starting it if needed.

@@ -284,6 +284,23 @@ fn a_scenario_set_after_opening_is_made_ready() {
 fn the_reader_opens_the_lab_on_the_pages_scenario() {
     let mut app = lab_app(80, 24);
     app.screen = Screen::Home;
+    app.open_mode(0, crate::content::ModeTarget::GuidedWalkthrough);
+    let Screen::Reader(r) = &mut app.screen else { panic!("not in the reader") };
+    // A pitfall that names a scenario other than the first, so the selection proves itself.
+    let (item, want) = app.catalog.lessons[0]
+        .pitfalls
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| p.lab_scenario.clone().filter(|s| s != "seed-replay").map(|s| (i, s)))
+        .unwrap();
+    r.page = r
+        .pages
+        .iter()
+        .position(|p| p.section == crate::content::SectionKind::Pitfalls && p.item == item)
+        .unwrap();
+    app.update(Action::OpenLab);
+    assert_eq!(lab(&app).scenario.as_deref(), Some(want.as_str()));
+    assert_eq!(scenarios(&app.catalog)[lab(&app).scenario_sel].id, want, "selected, ready to send");
     let lesson = app.catalog.lessons[0].clone();
     let page = crate::tui::doc::Page { section: crate::content::SectionKind::ExecutionSample, item: 0 };
     assert_eq!(page_scenario(&lesson, page), Some(lesson.execution_sample.lab_scenario.clone()));
@@ -313,6 +330,7 @@ fn workbench_edits_claims_and_asks_the_runner_to_sign() {
     assert_eq!(*with, SignWith::OtherKey);
     assert_eq!(*exp_offset, Some(-3600));
     let effects = app.update(Action::Lab(LabMsg::Signed(Ok("a.b.c".into()))));
+    assert_eq!(lab(&app).workbench.signed.as_deref(), Some("a.b.c"));
     let Some(Effect::Lab(LabEffect::Send { request, .. })) = effects.first() else { panic!("{effects:?}") };
     assert_eq!(request.headers, vec!["Authorization: Bearer a.b.c".to_owned()]);
 }
