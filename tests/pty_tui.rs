@@ -43,6 +43,15 @@ impl Tui {
 
     /// Starts with `APISEC_TUTOR_DATA_DIR=dir` (kept alive by `owner` when it is a tempdir).
     fn start_in(args: &[&str], dir: &std::path::Path, owner: Option<tempfile::TempDir>) -> Tui {
+        Tui::start_with(args, dir, owner, &[])
+    }
+
+    fn start_with(
+        args: &[&str],
+        dir: &std::path::Path,
+        owner: Option<tempfile::TempDir>,
+        env: &[(&str, &str)],
+    ) -> Tui {
         let pty = native_pty_system();
         let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_apisec-tutor"));
@@ -50,6 +59,9 @@ impl Tui {
         cmd.env("APISEC_TUTOR_DATA_DIR", dir);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -256,6 +268,31 @@ fn progress_and_position_survive_a_restart() {
 }
 
 #[test]
+fn the_mouse_selects_opens_and_scrolls() {
+    let content = content_dir();
+    let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
+    t.wait_for("Learning modes");
+    // SGR mouse reports (1-based column;row): the modes list starts on row 3 at 80×24, so
+    // row 4 is its second entry, "Visual breakdown". One click selects, a second opens.
+    let click = "\x1b[<0;40;4M\x1b[<0;40;4m";
+    t.send(click);
+    t.wait_for("The request's path, the execution table");
+    t.send(click);
+    t.wait_opened("› Flow: Send");
+    t.send(ESC);
+    t.wait_home();
+    // The wheel scrolls the guided walk-through's first page (second entry now that "Continue"
+    // heads the list).
+    t.send(&format!("g{DOWN}{ENTER}"));
+    t.wait_opened("lines 1-");
+    t.send("\x1b[<65;40;10M");
+    t.wait_for_without(" · lines ", &["lines 1-"]);
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
 fn ctrl_c_quits_even_while_typing_and_restores() {
     let content = content_dir();
     let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
@@ -271,6 +308,63 @@ fn ctrl_c_quits_even_while_typing_and_restores() {
     t.wait_for("Quit?");
     t.send("\x03");
     assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
+fn sighup_and_an_outside_sigint_restore_the_terminal_too() {
+    for signal in ["-HUP", "-INT"] {
+        let content = content_dir();
+        let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
+        t.wait_for("Learning modes");
+        let pid = t.child.process_id().unwrap();
+        let status = std::process::Command::new("kill").args([signal, &pid.to_string()]).status().unwrap();
+        assert!(status.success());
+        assert_eq!(t.wait_exit(), 0, "{signal}");
+        t.assert_restored();
+    }
+}
+
+/// Every SGR sequence (`ESC [ … m`) in the output that sets a foreground or background colour
+/// (30–38, 40–48, 90–97, 100–107); 39 and 49 only reset to the default and do not count.
+fn colour_settings(raw: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, _) in raw.match_indices("\x1b[") {
+        let rest = &raw[i + 2..];
+        let Some(end) = rest.find(|c: char| !(c.is_ascii_digit() || c == ';')) else { continue };
+        if !rest[end..].starts_with('m') {
+            continue;
+        }
+        let sets = rest[..end]
+            .split(';')
+            .filter_map(|p| p.parse::<u32>().ok())
+            .any(|p| matches!(p, 30..=38 | 40..=48 | 90..=97 | 100..=107));
+        if sets {
+            found.push(rest[..=end].to_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn colour_settings_finds_colours_but_not_resets() {
+    assert_eq!(colour_settings("\x1b[39;49m\x1b[1m\x1b[7mx\x1b[0m"), Vec::<String>::new());
+    assert_eq!(colour_settings("a\x1b[38;5;6;49mb\x1b[31mc"), vec!["38;5;6;49m", "31m"]);
+}
+
+#[test]
+fn no_color_draws_without_colour_escapes() {
+    let content = content_dir();
+    let data = tempfile::tempdir().unwrap();
+    let mut t =
+        Tui::start_with(&["--content", content.to_str().unwrap()], data.path(), None, &[("NO_COLOR", "1")]);
+    t.wait_for("Learning modes");
+    t.send(ENTER);
+    t.wait_opened("1/25 · lines");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let sets = colour_settings(&String::from_utf8_lossy(&t.raw));
+    assert!(sets.is_empty(), "colour set with NO_COLOR: {sets:?}");
     t.assert_restored();
 }
 

@@ -1,35 +1,75 @@
-//! `apisec-tutor check [DIR...]`: validate content, report every problem, exit 0 / 1.
+//! `apisec-tutor check [DIR...]`: validate content, report every problem located, then a
+//! summary. Exit 0 when clean (warnings allowed), 1 when the content has errors, 2 when a DIR
+//! given on the command line does not exist or is not a directory (a usage error: nothing was
+//! checked).
 
 use std::process::ExitCode;
 
 use crate::Error;
 use crate::cli::{CheckArgs, Cli};
-use crate::content::{self, Source};
+use crate::content::{self, Source, load};
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
-    let sources: Vec<Source> = if args.dirs.is_empty() {
-        super::sources(cli)
-    } else {
-        args.dirs.iter().cloned().map(Source::Dir).collect()
-    };
-    match content::load(&sources) {
-        Ok(catalog) => {
-            let questions: usize = catalog.quizzes.iter().map(|q| q.questions.len()).sum();
-            println!(
-                "ok: {} lesson(s), {} quiz(zes), {} question(s), no errors",
-                catalog.lessons.len(),
-                catalog.quizzes.len(),
-                questions
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(errors) => {
-            for e in &errors.0 {
-                println!("{e}");
+    let dirs = if args.dirs.is_empty() { &cli.content } else { &args.dirs };
+    for dir in dirs {
+        match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::Usage(format!(
+                    "{} is not a directory (give a content directory that holds lessons/ and quizzes/)",
+                    dir.display()
+                )));
             }
-            let files: std::collections::BTreeSet<_> = errors.0.iter().map(|e| &e.path).collect();
-            println!("{} error(s) in {} file(s)", errors.0.len(), files.len());
-            Ok(ExitCode::from(1))
+            Err(e) => {
+                return Err(Error::Usage(format!("cannot open content directory {}: {e}", dir.display())));
+            }
         }
+    }
+    let sources: Vec<Source> = if dirs.is_empty() {
+        vec![Source::Embedded]
+    } else {
+        dirs.iter().cloned().map(Source::Dir).collect()
+    };
+    let report = content::check(&sources);
+    let mut out = String::new();
+    for e in &report.errors {
+        out.push_str(&format!("{e}\n"));
+    }
+    for w in &report.warnings {
+        out.push_str(&format!("{}\n", w.as_warning()));
+    }
+    let warnings = match report.warnings.len() {
+        0 => String::new(),
+        n => format!(", {n} warning(s)"),
+    };
+    if report.errors.is_empty() {
+        let questions: usize = report.catalog.quizzes.iter().map(|q| q.questions.len()).sum();
+        out.push_str(&format!(
+            "ok: {} lesson(s), {} quiz(zes), {} question(s); no errors{warnings}\n",
+            report.catalog.lessons.len(),
+            report.catalog.quizzes.len(),
+            questions
+        ));
+        print_out(&out)?;
+        Ok(ExitCode::SUCCESS)
+    } else {
+        out.push_str(&format!(
+            "{} error(s) in {} file(s){warnings}; {} file(s) checked\n",
+            report.errors.len(),
+            load::files_with_errors(&report.errors),
+            report.files
+        ));
+        print_out(&out)?;
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// Writes to stdout; a closed pipe (`check | head`) is not an error worth a panic or a message.
+pub(crate) fn print_out(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("cannot write to stdout", e)),
+        _ => Ok(()),
     }
 }

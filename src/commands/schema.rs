@@ -1,9 +1,23 @@
-//! `apisec-tutor schema`.
+//! `apisec-tutor schema [--kind lesson|quiz]`: the JSON Schema (draft 2020-12) of content files,
+//! generated from the same structs the loader reads, so editors and `check` can never disagree.
 
 use std::process::ExitCode;
 
 use crate::Error;
+use crate::cli::{NewKind, SchemaArgs};
+use crate::content::validate;
 
-pub fn run(_args: &crate::cli::SchemaArgs) -> Result<ExitCode, Error> {
-    Err(Error::Usage("`schema` is being built".into()))
+pub fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
+    let value = match args.kind {
+        Some(NewKind::Lesson) => validate::lesson_schema(),
+        Some(NewKind::Quiz) => validate::quiz_schema(),
+        None => serde_json::json!({
+            "lesson": validate::lesson_schema(),
+            "quiz": validate::quiz_schema(),
+        }),
+    };
+    let text = serde_json::to_string_pretty(&value)
+        .map_err(|e| Error::Usage(format!("cannot print the schema: {e}")))?;
+    super::check::print_out(&format!("{text}\n"))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -20,6 +20,12 @@ impl ContentError {
         ContentError { path: path.into(), line: line.max(1), col: col.max(1), message: message.into() }
     }
 
+    /// The same location, printed as advice: `PATH:LINE:COL: warning: MESSAGE`.
+    #[must_use]
+    pub fn as_warning(&self) -> String {
+        format!("{}:{}:{}: warning: {}", self.path.display(), self.line, self.col, self.message)
+    }
+
     /// An error about a whole file (unreadable, missing…): located at its first character.
     pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         ContentError::new(path, 1, 1, message)

@@ -1,187 +1,512 @@
-//! Reading sources into a [`Catalog`]: YAML files are lessons (under `lessons/`) or quizzes (under
-//! `quizzes/`); `{ file: x.md }` references are resolved relative to the YAML file.
+//! Reading sources into a [`Catalog`], collecting every problem on the way.
+//!
+//! Per YAML file, in this order (each step runs only on what the previous one accepted):
+//! 1. read (size-capped) and decode UTF-8;
+//! 2. `locate::scan`: the bomb guard (depth, alias expansion), syntax errors and duplicate keys,
+//!    and the path → line:col map every later message uses;
+//! 3. serde_yaml parses the text into a `Value` (safe now: the guard has bounded it);
+//! 4. `validate` walks that `Value` against the JSON Schema: *every* unknown/missing field, wrong
+//!    type and bad enum value;
+//! 5. `{ file: x.md }` references are read and every Markdown text is checked;
+//! 6. serde deserializes the typed struct (it has the last word on anything the schema missed).
+//!
+//! Then `check` runs the semantic checks across all files (ids, references, ranges…) and
+//! unreferenced Markdown files are reported as warnings.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Component, Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
 use super::Catalog;
+use super::check::{self, LessonParts, QuizParts};
 use super::error::{ContentError, ContentErrors};
+use super::locate::{self, FieldPath, Marks, Pos, Seg};
+use super::markdown;
 use super::schema::{Lesson, Quiz};
-use super::source::{Entry, Source};
+use super::source::{ReadError, Source};
+use super::validate::{self, At};
 
-/// Loads every source, collecting all errors; ids must be unique across sources.
+/// The outcome of checking: the catalog of every file that loaded, and all problems found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub catalog: Catalog,
+    pub errors: Vec<ContentError>,
+    /// Problems that do not stop the content from working (`check` still exits 0).
+    pub warnings: Vec<ContentError>,
+    /// How many lesson and quiz files were examined.
+    pub files: usize,
+}
+
+/// Loads every source; any error fails the load (warnings are dropped).
 pub fn load_all(sources: &[Source]) -> Result<Catalog, ContentErrors> {
+    let report = check_all(sources);
+    if report.errors.is_empty() { Ok(report.catalog) } else { Err(ContentErrors(report.errors)) }
+}
+
+/// One YAML file that parsed: where it is and where its nodes are, for semantic messages.
+#[derive(Debug)]
+pub(crate) struct FileCtx {
+    /// The path printed in messages.
+    pub shown: PathBuf,
+    pub marks: Marks,
+}
+
+/// Ids declared by files that failed to load: references to them are not reported again.
+#[derive(Debug, Default)]
+pub(crate) struct Known {
+    pub lessons: HashSet<String>,
+    pub scenarios: HashSet<String>,
+    /// A lesson file could not even be parsed: references to lessons and scenarios cannot be
+    /// judged, so they are not reported (the syntax error is).
+    pub lesson_unreadable: bool,
+}
+
+/// Errors and warnings, located.
+#[derive(Debug, Default)]
+pub(crate) struct Diags {
+    pub errors: Vec<ContentError>,
+    pub warnings: Vec<ContentError>,
+}
+
+impl Diags {
+    pub fn error_at(&mut self, shown: &Path, pos: Pos, message: impl Into<String>) {
+        self.errors.push(ContentError::new(shown, pos.line, pos.col, message));
+    }
+
+    /// An error at a field of a parsed file: its key or its value.
+    pub fn error(&mut self, file: &FileCtx, path: &FieldPath, at: At, message: impl Into<String>) {
+        let pos = position(&file.marks, path, at);
+        self.error_at(&file.shown, pos, message);
+    }
+
+    pub fn warning(&mut self, file: &FileCtx, path: &FieldPath, at: At, message: impl Into<String>) {
+        let pos = position(&file.marks, path, at);
+        self.warnings.push(ContentError::new(&file.shown, pos.line, pos.col, message));
+    }
+}
+
+fn position(marks: &Marks, path: &FieldPath, at: At) -> Pos {
+    match at {
+        At::Key => marks.key_pos(path),
+        At::Value => marks.value_pos(path),
+    }
+}
+
+/// Checks every source and returns everything found.
+#[must_use]
+pub fn check_all(sources: &[Source]) -> Report {
+    let mut diags = Diags::default();
+    let mut known = Known::default();
     let mut catalog = Catalog::default();
-    let mut errors = Vec::new();
-    // id -> where it was first defined, to name both places on a duplicate.
-    let mut seen: BTreeMap<(bool, String), String> = BTreeMap::new();
+    // Every file that parsed as YAML, in parts: whole for a valid file, item by item otherwise.
+    let mut lessons: Vec<(FileCtx, LessonParts)> = Vec::new();
+    let mut quizzes: Vec<(FileCtx, QuizParts)> = Vec::new();
+    let mut files = 0;
+    let prefix_dirs = sources.len() > 1;
     for source in sources {
-        let entries = match source.list() {
-            Ok(entries) => entries,
-            Err(message) => {
-                errors.push(ContentError::file(source.label(), message));
-                continue;
-            }
-        };
-        let yaml: Vec<&Entry> = entries.iter().filter(|e| is_yaml(&e.rel)).collect();
-        if !yaml.iter().any(|e| e.rel.starts_with("lessons")) {
-            errors.push(ContentError::file(
-                display_path(source, Path::new("lessons")),
-                "no lessons found: expected lessons/<name>/lesson.yaml",
-            ));
+        let listing = source.list();
+        for (rel, message) in &listing.errors {
+            diags.error_at(&display_path(source, rel, prefix_dirs), Pos { line: 1, col: 1 }, message.clone());
         }
-        for entry in yaml {
-            let is_lesson = entry.rel.starts_with("lessons");
-            let shown = display_path(source, &entry.rel);
-            let id = if is_lesson {
-                parse_file::<Lesson>(source, &entry.rel, &shown, &mut errors).map(|l| {
-                    let id = l.id.clone();
-                    catalog.lessons.push(l);
-                    id
-                })
+        let yaml: Vec<&PathBuf> = listing.files.iter().filter(|p| is_yaml(p)).collect();
+        if !yaml.iter().any(|p| p.starts_with("lessons")) && listing.errors.is_empty() {
+            let lessons_dir = display_path(source, Path::new("lessons"), prefix_dirs);
+            let message = if listing.has_lessons_dir {
+                "no lessons found: add lessons/<id>/lesson.yaml (`apisec-tutor new lesson <id>` writes a starter)"
             } else {
-                parse_file::<Quiz>(source, &entry.rel, &shown, &mut errors).map(|q| {
-                    let id = q.id.clone();
-                    catalog.quizzes.push(q);
-                    id
-                })
+                "no lessons/ directory here: content is DIR/lessons/<id>/lesson.yaml and DIR/quizzes/<id>.yaml"
             };
-            if let Some(id) = id {
-                let here = shown.display().to_string();
-                if let Some(first) = seen.get(&(is_lesson, id.clone())) {
-                    let kind = if is_lesson { "lesson" } else { "quiz" };
-                    let (line, col) = locate_key(&source_text(source, &entry.rel), "id");
-                    errors.push(ContentError::new(
-                        &shown,
-                        line,
-                        col,
-                        format!("duplicate {kind} id `{id}`: also defined in {first}"),
-                    ));
-                } else {
-                    seen.insert((is_lesson, id), here);
+            diags.error_at(&lessons_dir, Pos { line: 1, col: 1 }, message);
+        }
+        let mut referenced: HashSet<PathBuf> = HashSet::new();
+        // Directories holding a YAML file that could not be parsed: their Markdown may well be
+        // referenced, we just cannot tell, so it is not called unreferenced.
+        let mut unsure: HashSet<PathBuf> = HashSet::new();
+        for rel in yaml {
+            files += 1;
+            let shown = display_path(source, rel, prefix_dirs);
+            let ctx = FileParse { source, rel, shown: &shown, prefix_dirs };
+            if rel.starts_with("lessons") {
+                match ctx.parse::<Lesson>(&validate::lesson_schema(), &mut diags, &mut referenced) {
+                    Parsed::Ok(file, lesson) => {
+                        lessons.push((file, LessonParts::from_lesson(&lesson)));
+                        catalog.lessons.push(lesson);
+                    }
+                    Parsed::Partial(file, value) => {
+                        if let Some(id) = value.get("id").and_then(Value::as_str) {
+                            known.lessons.insert(id.to_owned());
+                        }
+                        for scenario in
+                            value.get("lab_scenarios").and_then(Value::as_sequence).into_iter().flatten()
+                        {
+                            if let Some(id) = scenario.get("id").and_then(Value::as_str) {
+                                known.scenarios.insert(id.to_owned());
+                            }
+                        }
+                        lessons.push((file, LessonParts::from_value(&value)));
+                    }
+                    Parsed::Failed => {
+                        known.lesson_unreadable = true;
+                        unsure.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf());
+                    }
+                }
+            } else {
+                match ctx.parse::<Quiz>(&validate::quiz_schema(), &mut diags, &mut referenced) {
+                    Parsed::Ok(file, quiz) => {
+                        quizzes.push((file, QuizParts::from_quiz(&quiz)));
+                        catalog.quizzes.push(quiz);
+                    }
+                    Parsed::Partial(file, value) => quizzes.push((file, QuizParts::from_value(&value))),
+                    Parsed::Failed => {
+                        unsure.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf());
+                    }
                 }
             }
         }
+        // Markdown nobody references is probably a forgotten `file:` or a typo in one.
+        for md in listing.files.iter().filter(|p| is_markdown(p)) {
+            let is_readme = md.file_name().is_some_and(|n| n.eq_ignore_ascii_case("README.md"));
+            let in_unsure_dir = md.ancestors().skip(1).any(|d| unsure.contains(d));
+            if !is_readme && !referenced.contains(md) && !in_unsure_dir {
+                diags.warnings.push(ContentError::file(
+                    display_path(source, md, prefix_dirs),
+                    "Markdown file is not referenced by any lesson or quiz (`{ file: NAME.md }`)",
+                ));
+            }
+        }
     }
-    if errors.is_empty() { Ok(catalog) } else { Err(ContentErrors(errors)) }
+    check::run(&lessons, &quizzes, &known, &mut diags);
+    diags.errors.sort_by(order);
+    diags.warnings.sort_by(order);
+    diags.errors.dedup();
+    Report { catalog, errors: diags.errors, warnings: diags.warnings, files }
+}
+
+fn order(a: &ContentError, b: &ContentError) -> std::cmp::Ordering {
+    (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col))
+}
+
+enum Parsed<T> {
+    Ok(FileCtx, T),
+    /// The file has structural errors but parsed as YAML: its well-formed parts are still
+    /// checked semantically, item by item.
+    Partial(FileCtx, Value),
+    /// Not even YAML (or unreadable).
+    Failed,
+}
+
+struct FileParse<'a> {
+    source: &'a Source,
+    rel: &'a Path,
+    shown: &'a Path,
+    prefix_dirs: bool,
+}
+
+impl FileParse<'_> {
+    fn parse<T: DeserializeOwned>(
+        &self,
+        schema: &serde_json::Value,
+        diags: &mut Diags,
+        referenced: &mut HashSet<PathBuf>,
+    ) -> Parsed<T> {
+        let shown = self.shown;
+        let Some(text) = read_text(self.source, self.rel, shown, diags) else {
+            return Parsed::Failed;
+        };
+        if let Err(problem) = locate::prescan_depth(&text) {
+            diags.error_at(shown, problem.pos(), problem.message());
+            return Parsed::Failed;
+        }
+        if let Err((pos, message)) = syntax_check(&text) {
+            diags.error_at(shown, pos, message);
+            return Parsed::Failed;
+        }
+        let marks = match locate::scan(&text) {
+            Ok(marks) => marks,
+            Err(problems) => {
+                for p in problems {
+                    diags.error_at(shown, p.pos(), p.message());
+                }
+                return Parsed::Failed;
+            }
+        };
+        let mut value: Value = match serde_yaml::from_str(&text) {
+            Ok(value) => value,
+            Err(e) => {
+                let pos =
+                    e.location().map_or(Pos { line: 1, col: 1 }, |l| Pos { line: l.line(), col: l.column() });
+                diags.error_at(shown, pos, format!("invalid YAML: {}", strip_location(&e.to_string())));
+                return Parsed::Failed;
+            }
+        };
+        let file = FileCtx { shown: shown.to_path_buf(), marks };
+        if value.is_null() {
+            diags.error(
+                &file,
+                &FieldPath::root(),
+                At::Value,
+                "the file is empty: expected the fields of a lesson or quiz",
+            );
+            return Parsed::Partial(file, value);
+        }
+        if !value.is_mapping() {
+            let found = validate::kind_of(&value);
+            diags.error(
+                &file,
+                &FieldPath::root(),
+                At::Value,
+                format!("expected a mapping of fields (`key: value` lines), found {found}"),
+            );
+            return Parsed::Partial(file, value);
+        }
+        // Markdown files this file names count as referenced even when the file has errors,
+        // so a typo elsewhere does not also make them look orphaned.
+        let dir = self.rel.parent().unwrap_or(Path::new(""));
+        mark_md_references(&value, dir, referenced);
+        let outcome = validate::validate(schema, &value);
+        for p in &outcome.problems {
+            diags.error(&file, &p.path, p.at, p.message.clone());
+        }
+        // Markdown sites are valid on their own even when other fields are not.
+        let before = diags.errors.len();
+        for path in &outcome.markdown {
+            self.resolve_markdown(&file, &text, &mut value, path, diags, referenced);
+        }
+        if !outcome.problems.is_empty() || diags.errors.len() > before {
+            return Parsed::Partial(file, value);
+        }
+        match serde_path_to_error::deserialize::<_, T>(&value) {
+            Ok(typed) => Parsed::Ok(file, typed),
+            Err(e) => {
+                let path = FieldPath::parse(&e.path().to_string());
+                let message = strip_location(&e.inner().to_string());
+                diags.error(&file, &path, At::Value, format!("{path}: {message}"));
+                Parsed::Partial(file, value)
+            }
+        }
+    }
+
+    /// Replaces `{ file: x.md }` by the file's text, and checks the Markdown either way.
+    fn resolve_markdown(
+        &self,
+        file: &FileCtx,
+        yaml_text: &str,
+        value: &mut Value,
+        path: &FieldPath,
+        diags: &mut Diags,
+        referenced: &mut HashSet<PathBuf>,
+    ) {
+        let Some(node) = value_at_mut(value, path) else { return };
+        if let Some(text) = node.as_str() {
+            if text.trim().is_empty() {
+                diags.error(file, path, At::Value, format!("{path}: the text is empty"));
+                return;
+            }
+            let mark = file.marks.get(path).copied();
+            for p in markdown::check(text) {
+                let (line, col) = markdown::line_col(text, p.offset);
+                let pos = match mark {
+                    // A literal block keeps its lines: point at the very line in the YAML.
+                    Some(m) if m.literal_block => {
+                        let yaml_line = m.value.line + line;
+                        let indent = yaml_text
+                            .lines()
+                            .nth(yaml_line - 1)
+                            .map_or(0, |l| l.len() - l.trim_start_matches(' ').len());
+                        Pos { line: yaml_line, col: indent + col }
+                    }
+                    Some(m) => m.value,
+                    None => file.marks.value_pos(path),
+                };
+                diags.error_at(&file.shown, pos, format!("{path}: Markdown: {}", p.message));
+            }
+            return;
+        }
+        let Some(name) = node.get("file").and_then(Value::as_str).map(str::to_owned) else { return };
+        let file_path = path.key("file");
+        let dir = self.rel.parent().unwrap_or(Path::new(""));
+        let rel = match md_reference(dir, &name) {
+            Ok(rel) => rel,
+            Err(message) => {
+                diags.error(file, &file_path, At::Value, message);
+                return;
+            }
+        };
+        referenced.insert(rel.clone());
+        let md_shown = display_path(self.source, &rel, self.prefix_dirs);
+        let bytes = match self.source.read(&rel) {
+            Ok(bytes) => bytes,
+            Err(ReadError::Missing) => {
+                diags.error(
+                    file,
+                    &file_path,
+                    At::Value,
+                    format!("Markdown file `{name}` not found (looked for {})", md_shown.display()),
+                );
+                return;
+            }
+            Err(e) => {
+                diags.error(file, &file_path, At::Value, format!("Markdown file `{name}`: {e}"));
+                return;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let (line, col) = utf8_error_pos(e.as_bytes(), e.utf8_error().valid_up_to());
+                diags.error_at(&md_shown, Pos { line, col }, "file is not valid UTF-8 (save it as UTF-8)");
+                return;
+            }
+        };
+        if text.trim().is_empty() {
+            diags.error_at(
+                &md_shown,
+                Pos { line: 1, col: 1 },
+                format!("Markdown file is empty (referenced by {path})"),
+            );
+        }
+        for p in markdown::check(&text) {
+            let (line, col) = markdown::line_col(&text, p.offset);
+            diags.error_at(&md_shown, Pos { line, col }, format!("Markdown: {}", p.message));
+        }
+        *node = Value::String(text);
+    }
+}
+
+fn mark_md_references(value: &Value, dir: &Path, referenced: &mut HashSet<PathBuf>) {
+    match value {
+        Value::Mapping(map) => {
+            if let Some(name) = map.get("file").and_then(Value::as_str)
+                && let Ok(rel) = md_reference(dir, name)
+            {
+                referenced.insert(rel);
+            }
+            for v in map.values() {
+                mark_md_references(v, dir, referenced);
+            }
+        }
+        Value::Sequence(items) => items.iter().for_each(|v| mark_md_references(v, dir, referenced)),
+        _ => {}
+    }
+}
+
+/// libyaml's verdict on the syntax, located where it noticed the problem (it names the broken
+/// line more often than yaml-rust2 does). Deserializing `IgnoredAny` walks the events without
+/// ever following an alias, so a bomb costs nothing here; the guard in `locate` comes next.
+fn syntax_check(text: &str) -> Result<(), (Pos, String)> {
+    use serde::Deserialize;
+    let run = || serde::de::IgnoredAny::deserialize(serde_yaml::Deserializer::from_str(text)).map(|_| ());
+    match std::panic::catch_unwind(run) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => {
+            let mut pos =
+                e.location().map_or(Pos { line: 1, col: 1 }, |l| Pos { line: l.line(), col: l.column() });
+            let message = syntax_message(&e.to_string());
+            if message.contains("EOF while parsing")
+                && text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+            {
+                return Err((pos, "the file is empty: expected the fields of a lesson or quiz".to_owned()));
+            }
+            if message.contains("more than one document") {
+                // libyaml does not say where; the event scan does.
+                if let Err(problems) = locate::scan(text)
+                    && let Some(p) = problems.first()
+                {
+                    pos = p.pos();
+                }
+                return Err((pos, "more than one YAML document in one file (a `---` line): put each lesson or quiz in its own file".to_owned()));
+            }
+            Err((pos, format!("invalid YAML: {message}")))
+        }
+        Err(_) => Err((Pos { line: 1, col: 1 }, "the YAML parser failed on this file".to_owned())),
+    }
+}
+
+/// libyaml says `PROBLEM at line L column C, while parsing THING at line L2 column C2`. The
+/// first place is printed in front of the message already; the second, where the unfinished
+/// thing started, often names the line that really is broken, so it is kept in words.
+fn syntax_message(raw: &str) -> String {
+    let (problem, context) = match raw.split_once(", while ") {
+        Some((problem, context)) => (problem, Some(context)),
+        None => (raw, None),
+    };
+    let problem = strip_location(problem);
+    match context {
+        None => problem,
+        Some(context) => match context.rsplit_once(" at line ") {
+            Some((thing, place)) => {
+                let place = place.replacen(" column ", ", column ", 1);
+                format!("{problem}, while {thing} that starts at line {place}")
+            }
+            None => format!("{problem}, while {context}"),
+        },
+    }
+}
+
+/// `file:` must name a `.md` file inside the content directory (no absolute paths, no `..`).
+fn md_reference(dir: &Path, name: &str) -> Result<PathBuf, String> {
+    let path = Path::new(name);
+    if !name.ends_with(".md") {
+        return Err(format!("`{name}` is not a Markdown file: `file:` must name a .md file"));
+    }
+    if path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return Err(format!("`{name}` must be a path relative to this YAML file, without `..`"));
+    }
+    Ok(dir.join(path.components().filter(|c| matches!(c, Component::Normal(_))).collect::<PathBuf>()))
+}
+
+fn read_text(source: &Source, rel: &Path, shown: &Path, diags: &mut Diags) -> Option<String> {
+    let bytes = match source.read(rel) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diags.error_at(shown, Pos { line: 1, col: 1 }, e.to_string());
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let (line, col) = utf8_error_pos(e.as_bytes(), e.utf8_error().valid_up_to());
+            diags.error_at(shown, Pos { line, col }, "file is not valid UTF-8 (save it as UTF-8)");
+            None
+        }
+    }
+}
+
+/// Line and column of the first invalid byte (columns count the valid characters before it).
+fn utf8_error_pos(bytes: &[u8], valid_up_to: usize) -> (usize, usize) {
+    let valid = std::str::from_utf8(&bytes[..valid_up_to.min(bytes.len())]).unwrap_or("");
+    markdown::line_col(valid, valid.len())
+}
+
+fn value_at_mut<'v>(value: &'v mut Value, path: &FieldPath) -> Option<&'v mut Value> {
+    let mut node = value;
+    for seg in &path.0 {
+        node = match seg {
+            Seg::Key(k) => node.get_mut(k.as_str())?,
+            Seg::Index(i) => node.get_mut(*i)?,
+        };
+    }
+    Some(node)
 }
 
 fn is_yaml(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
 }
 
-/// The path shown in messages: relative to the directory given, or under `<embedded>/`.
-fn display_path(source: &Source, rel: &Path) -> PathBuf {
+fn is_markdown(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("md"))
+}
+
+/// The path shown in messages: relative to the directory given, under `<embedded>/` for the
+/// built-in content, and prefixed with the directory when several were given.
+pub(crate) fn display_path(source: &Source, rel: &Path, prefix_dirs: bool) -> PathBuf {
     match source {
         Source::Embedded => Path::new("<embedded>").join(rel),
+        Source::Dir(dir) if prefix_dirs => dir.join(rel),
         Source::Dir(_) => rel.to_path_buf(),
-    }
-}
-
-fn source_text(source: &Source, rel: &Path) -> String {
-    source.read(rel).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
-}
-
-/// Parses one YAML file into `T`, resolving Markdown file references. Errors are pushed, located.
-fn parse_file<T: DeserializeOwned>(
-    source: &Source,
-    rel: &Path,
-    shown: &Path,
-    errors: &mut Vec<ContentError>,
-) -> Option<T> {
-    let bytes = match source.read(rel) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            errors.push(ContentError::file(shown, e.to_string()));
-            return None;
-        }
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let (line, col) = line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
-            errors.push(ContentError::new(shown, line, col, "file is not valid UTF-8"));
-            return None;
-        }
-    };
-    // First pass: typed, so type errors and unknown fields come with a location.
-    let de = serde_yaml::Deserializer::from_str(&text);
-    if let Err(e) = serde_path_to_error::deserialize::<_, T>(de) {
-        let (line, col) = e.inner().location().map_or((1, 1), |l| (l.line(), l.column()));
-        let path = e.path().to_string();
-        let message = if path == "." { e.inner().to_string() } else { format!("{path}: {}", e.inner()) };
-        errors.push(ContentError::new(shown, line, col, strip_location(&message)));
-        return None;
-    }
-    // Second pass: resolve `{file: …}` references, then deserialize the resolved tree.
-    let mut value: Value = serde_yaml::from_str(&text).ok()?;
-    let dir = rel.parent().unwrap_or(Path::new(""));
-    let before = errors.len();
-    resolve_files(&mut value, source, dir, shown, &text, errors);
-    if errors.len() > before {
-        return None;
-    }
-    match serde_yaml::from_value::<T>(value) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            errors.push(ContentError::file(shown, e.to_string()));
-            None
-        }
-    }
-}
-
-/// Replaces every mapping of the single key `file` by the text of that Markdown file.
-fn resolve_files(
-    value: &mut Value,
-    source: &Source,
-    dir: &Path,
-    shown: &Path,
-    text: &str,
-    errors: &mut Vec<ContentError>,
-) {
-    match value {
-        Value::Mapping(map) => {
-            if map.len() == 1
-                && let Some(Value::String(file)) = map.get("file")
-            {
-                let file = file.clone();
-                let (line, col) = locate_key(text, &format!("file: {file}"));
-                if !file.ends_with(".md") {
-                    errors.push(ContentError::new(
-                        shown,
-                        line,
-                        col,
-                        format!("`{file}` is not a Markdown (.md) file"),
-                    ));
-                    return;
-                }
-                match source.read(&dir.join(&file)) {
-                    Ok(bytes) => match String::from_utf8(bytes) {
-                        Ok(md) => *value = Value::String(md),
-                        Err(_) => errors.push(ContentError::new(
-                            shown,
-                            line,
-                            col,
-                            format!("`{file}` is not valid UTF-8"),
-                        )),
-                    },
-                    Err(e) => errors.push(ContentError::new(shown, line, col, format!("`{file}`: {e}"))),
-                }
-                return;
-            }
-            for (_, v) in map.iter_mut() {
-                resolve_files(v, source, dir, shown, text, errors);
-            }
-        }
-        Value::Sequence(items) => {
-            for v in items {
-                resolve_files(v, source, dir, shown, text, errors);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -193,22 +518,125 @@ fn strip_location(message: &str) -> String {
     }
 }
 
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-    (line, col)
+/// Files per source, for the summary line.
+#[must_use]
+pub fn files_with_errors(errors: &[ContentError]) -> usize {
+    errors.iter().map(|e| &e.path).collect::<BTreeSet<_>>().len()
 }
 
-/// Where `needle` first appears at the start of a (trimmed) line, as 1-based line and column.
-fn locate_key(text: &str, needle: &str) -> (usize, usize) {
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start().trim_start_matches("- ");
-        if trimmed.starts_with(needle) {
-            let col = line.len() - trimmed.len() + 1;
-            return (i + 1, col);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_references_stay_inside_the_content() {
+        assert_eq!(md_reference(Path::new("lessons/a"), "x.md").unwrap(), Path::new("lessons/a/x.md"));
+        assert_eq!(
+            md_reference(Path::new("lessons/a"), "./sub/x.md").unwrap(),
+            Path::new("lessons/a/sub/x.md")
+        );
+        assert!(md_reference(Path::new("lessons/a"), "../../etc/x.md").unwrap_err().contains("without `..`"));
+        assert!(md_reference(Path::new("lessons/a"), "/etc/x.md").is_err());
+        assert!(md_reference(Path::new("lessons/a"), "x.txt").unwrap_err().contains("not a Markdown file"));
+    }
+
+    #[test]
+    fn syntax_messages_keep_where_the_unfinished_thing_started() {
+        assert_eq!(
+            syntax_message(
+                "did not find expected ',' or ']' at line 4 column 8, while parsing a flow sequence at line 3 column 8"
+            ),
+            "did not find expected ',' or ']', while parsing a flow sequence that starts at line 3, column 8"
+        );
+        assert_eq!(
+            syntax_message("mapping values are not allowed in this context at line 2 column 4"),
+            "mapping values are not allowed in this context"
+        );
+    }
+
+    mod never_panics {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn fixture(rel: &str) -> String {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid");
+            std::fs::read_to_string(root.join(rel)).unwrap()
+        }
+
+        /// Checks a content dir whose lesson is `lesson` (and the fixture quiz); every error must
+        /// be located inside the file it names (or at 1:1).
+        fn check_lesson_text(lesson: &[u8]) {
+            let dir = tempfile::tempdir().unwrap();
+            let lessons = dir.path().join("lessons/x");
+            std::fs::create_dir_all(&lessons).unwrap();
+            std::fs::create_dir_all(dir.path().join("quizzes")).unwrap();
+            std::fs::write(lessons.join("lesson.yaml"), lesson).unwrap();
+            std::fs::write(dir.path().join("quizzes/q.yaml"), fixture("quizzes/demo-quiz.yaml")).unwrap();
+            let report = check_all(&[Source::Dir(dir.path().to_path_buf())]);
+            let lines = lesson.split(|b| *b == b'\n').count() + 1;
+            for e in &report.errors {
+                assert!(e.line >= 1 && e.col >= 1, "{e}");
+                if e.path.ends_with("lesson.yaml") {
+                    assert!(e.line <= lines, "{e} (file has {lines} lines)");
+                }
+            }
+            // Success means the lesson really loaded: an error or a lesson, never neither.
+            if report.errors.is_empty() {
+                assert_eq!(report.catalog.lessons.len(), 1);
+            }
+        }
+
+        fn yaml_value() -> impl Strategy<Value = Value> {
+            let names = prop::sample::select(vec![
+                "id", "title", "build_up", "level", "file", "body", "x", "answer", "<<", "requests",
+            ]);
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(|n| Value::Number(n.into())),
+                ".{0,12}".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(5, 48, 6, move |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Sequence),
+                    prop::collection::vec((names.clone(), inner), 0..6).prop_map(|kv| {
+                        Value::Mapping(
+                            kv.into_iter().map(|(k, v)| (Value::String(k.to_owned()), v)).collect(),
+                        )
+                    }),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+                check_lesson_text(&bytes);
+            }
+
+            #[test]
+            fn arbitrary_structured_yaml(value in yaml_value()) {
+                let text = serde_yaml::to_string(&value).unwrap();
+                check_lesson_text(text.as_bytes());
+            }
+
+            #[test]
+            fn the_valid_lesson_with_one_line_mangled(line in 0usize..130, junk in "[ :\\-\\[\\]{}&*!|>'\"#%@`a-z0-9]{0,12}") {
+                let text = fixture("lessons/demo-lesson/lesson.yaml");
+                let mut lines: Vec<&str> = text.lines().collect();
+                let i = line % lines.len();
+                lines[i] = &junk;
+                check_lesson_text(lines.join("\n").as_bytes());
+            }
         }
     }
-    (1, 1)
+
+    #[test]
+    fn utf8_errors_point_at_the_bad_byte() {
+        let bytes = b"id: x\ntitle: caf\xe9\n";
+        let err = String::from_utf8(bytes.to_vec()).unwrap_err();
+        assert_eq!(utf8_error_pos(bytes, err.utf8_error().valid_up_to()), (2, 11));
+    }
 }

@@ -2,12 +2,19 @@
 //!
 //! `load` turns a [`Source`] into a [`Catalog`] or every [`ContentError`] it found.
 
+pub mod check;
 pub mod error;
 pub mod load;
+pub mod locate;
+pub mod markdown;
 pub mod schema;
 pub mod source;
+pub mod suggest;
+pub mod validate;
+pub mod version;
 
 pub use error::{ContentError, ContentErrors};
+pub use load::Report;
 pub use schema::*;
 pub use source::Source;
 
@@ -45,6 +52,12 @@ impl Catalog {
 /// Loads and checks every source; with several sources, ids must be unique across all of them.
 pub fn load(sources: &[Source]) -> Result<Catalog, ContentErrors> {
     load::load_all(sources)
+}
+
+/// Checks every source and returns the catalog of what loaded with every error and warning.
+#[must_use]
+pub fn check(sources: &[Source]) -> Report {
+    load::check_all(sources)
 }
 
 /// The content compiled into the binary.

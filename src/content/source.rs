@@ -3,6 +3,7 @@
 //! Both are read through the same two calls (list the files, read one), so `check` treats the
 //! embedded content exactly like an instructor's directory.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
@@ -19,10 +20,16 @@ pub enum Source {
     Dir(PathBuf),
 }
 
-/// A file found in a source, named relative to the source root (`lessons/x/lesson.yaml`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Entry {
-    pub rel: PathBuf,
+/// At most this many files per source: a mistaken `--content /` must not walk the disk.
+pub const MAX_FILES: usize = 20_000;
+
+/// What a source holds: files relative to its root (`lessons/x/lesson.yaml`), sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    pub files: Vec<PathBuf>,
+    /// Directories (or the root) that could not be read, relative to the root, with why.
+    pub errors: Vec<(PathBuf, String)>,
+    pub has_lessons_dir: bool,
 }
 
 /// Why a file could not be read.
@@ -55,30 +62,45 @@ impl Source {
         }
     }
 
-    /// Every file under `lessons/` and `quizzes/`, sorted, as paths relative to the root.
-    pub fn list(&self) -> Result<Vec<Entry>, String> {
-        let mut out = Vec::new();
+    /// Every file under `lessons/` and `quizzes/`, sorted, as paths relative to the root, and
+    /// every directory that could not be listed (the rest is still checked).
+    #[must_use]
+    pub fn list(&self) -> Listing {
+        let mut listing = Listing::default();
         match self {
             Source::Embedded => {
-                collect_embedded(&EMBEDDED_LESSONS, Path::new("lessons"), &mut out);
-                collect_embedded(&EMBEDDED_QUIZZES, Path::new("quizzes"), &mut out);
+                collect_embedded(&EMBEDDED_LESSONS, Path::new("lessons"), &mut listing.files);
+                collect_embedded(&EMBEDDED_QUIZZES, Path::new("quizzes"), &mut listing.files);
+                listing.has_lessons_dir = true;
             }
             Source::Dir(root) => {
-                let meta = std::fs::metadata(root)
-                    .map_err(|e| format!("cannot open content directory {}: {e}", root.display()))?;
-                if !meta.is_dir() {
-                    return Err(format!("{} is not a directory", root.display()));
+                match std::fs::metadata(root) {
+                    Err(e) => {
+                        listing.errors.push((
+                            PathBuf::from("."),
+                            format!("cannot open content directory {}: {e}", root.display()),
+                        ));
+                        return listing;
+                    }
+                    Ok(meta) if !meta.is_dir() => {
+                        listing
+                            .errors
+                            .push((PathBuf::from("."), format!("{} is not a directory", root.display())));
+                        return listing;
+                    }
+                    Ok(_) => {}
                 }
                 for top in ["lessons", "quizzes"] {
                     let dir = root.join(top);
                     if dir.is_dir() {
-                        collect_dir(root, &dir, &mut out, 0)?;
+                        listing.has_lessons_dir |= top == "lessons";
+                        collect_dir(root, &dir, &mut listing, 0);
                     }
                 }
             }
         }
-        out.sort();
-        Ok(out)
+        listing.files.sort();
+        listing
     }
 
     /// Reads one file (relative to the root), refusing anything over [`MAX_FILE_BYTES`].
@@ -100,38 +122,75 @@ impl Source {
                     std::io::ErrorKind::NotFound => ReadError::Missing,
                     _ => ReadError::Io(e.to_string()),
                 })?;
+                // A FIFO would block `open`, a device could stream forever: regular files only.
+                if !meta.is_file() {
+                    return Err(ReadError::Io("not a regular file".to_owned()));
+                }
                 if meta.len() > MAX_FILE_BYTES {
                     return Err(ReadError::TooLarge(meta.len()));
                 }
-                std::fs::read(&path).map_err(|e| ReadError::Io(e.to_string()))
+                let file = std::fs::File::open(&path).map_err(|e| ReadError::Io(e.to_string()))?;
+                let mut bytes = Vec::new();
+                // The size can change between `metadata` and the read: cap the read itself too.
+                file.take(MAX_FILE_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| ReadError::Io(e.to_string()))?;
+                if bytes.len() as u64 > MAX_FILE_BYTES {
+                    return Err(ReadError::TooLarge(bytes.len() as u64));
+                }
+                Ok(bytes)
             }
         }
     }
 }
 
-fn collect_embedded(dir: &Dir<'static>, prefix: &Path, out: &mut Vec<Entry>) {
+fn collect_embedded(dir: &Dir<'static>, prefix: &Path, out: &mut Vec<PathBuf>) {
     for file in dir.files() {
-        out.push(Entry { rel: prefix.join(file.path()) });
+        out.push(prefix.join(file.path()));
     }
     for sub in dir.dirs() {
         collect_embedded(sub, prefix, out);
     }
 }
 
-/// Walks a directory; depth-limited so a symlink loop cannot hang the loader.
-fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<Entry>, depth: usize) -> Result<(), String> {
+/// Walks a directory. Symbolic links to directories are not followed (a link to `/` or a loop
+/// would walk the disk), nesting and file count are capped; unreadable parts are reported.
+fn collect_dir(root: &Path, dir: &Path, listing: &mut Listing, depth: usize) {
+    let rel = |p: &Path| p.strip_prefix(root).map_or_else(|_| p.to_path_buf(), Path::to_path_buf);
     if depth > 16 {
-        return Err(format!("{}: directories nested too deeply", dir.display()));
+        listing.errors.push((rel(dir), "directories nested too deeply (more than 16 levels)".to_owned()));
+        return;
     }
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            listing.errors.push((rel(dir), format!("cannot list directory: {e}")));
+            return;
+        }
+    };
+    let mut paths = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-        let path = entry.path();
-        if path.is_dir() {
-            collect_dir(root, &path, out, depth + 1)?;
-        } else if let Ok(rel) = path.strip_prefix(root) {
-            out.push(Entry { rel: rel.to_path_buf() });
+        match entry {
+            Ok(entry) => paths.push((entry.path(), entry.file_type())),
+            Err(e) => listing.errors.push((rel(dir), format!("cannot list directory: {e}"))),
         }
     }
-    Ok(())
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, file_type) in paths {
+        if listing.files.len() >= MAX_FILES {
+            listing.errors.push((rel(dir), format!("more than {MAX_FILES} files; stopped listing")));
+            return;
+        }
+        let Ok(file_type) = file_type else {
+            listing.errors.push((rel(&path), "cannot read file type".to_owned()));
+            continue;
+        };
+        if file_type.is_dir() {
+            collect_dir(root, &path, listing, depth + 1);
+        } else if file_type.is_symlink() && path.is_dir() {
+            listing.errors.push((rel(&path), "symbolic link to a directory: not followed".to_owned()));
+        } else {
+            listing.files.push(rel(&path));
+        }
+    }
 }

@@ -54,6 +54,8 @@ pub enum Action {
     Lab(super::lab_screen::LabMsg),
     /// A progress save failed (or succeeded again, with `None`).
     SaveResult(Option<String>),
+    /// Something the learner should know (a progress file moved aside, say), shown in the footer.
+    Notice(String),
     Tick,
 }
 

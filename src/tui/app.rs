@@ -111,6 +111,8 @@ pub struct ReaderState {
     /// The current page's picked option and typed draft (committed answers live in progress).
     pub selected: Option<usize>,
     pub draft: String,
+    /// Typed, uncommitted answers of other pages, kept while the learner looks around.
+    pub drafts: std::collections::BTreeMap<usize, String>,
     pub editing: bool,
     pub search: Search,
     pub doc: Doc,
@@ -129,29 +131,11 @@ impl ReaderState {
     }
 
     fn ui(&self, lesson: &Lesson, progress: &Progress) -> PageUi {
-        let page = self.current();
-        let committed = match page.section {
-            SectionKind::BuildUp => progress.prediction(&lesson.id, page.item).map(str::to_owned),
-            _ => None,
-        };
-        let myth = match page.section {
-            SectionKind::MythBusters => {
-                lesson.myth_busters.get(page.item).and_then(|m| progress.myth(&lesson.id, &m.id))
-            }
-            _ => None,
-        };
         PageUi {
             selected: self.selected,
             draft: self.draft.clone(),
             editing: self.editing,
-            committed,
-            myth,
-            myths_believed: progress.myths_believed(&lesson.id),
-            myths_answered: lesson
-                .myth_busters
-                .iter()
-                .filter(|m| progress.myth(&lesson.id, &m.id).is_some())
-                .count(),
+            ..saved_ui(self.current(), lesson, progress)
         }
     }
 
@@ -189,9 +173,10 @@ impl ReaderState {
         self.scroll = self.scroll.saturating_add_signed(delta).min(max);
     }
 
+    /// Finds every match on the page, keeping the current match's index when it still exists
+    /// (a resize re-lays out the page under the same search).
     fn find(&mut self) {
         self.search.hits.clear();
-        self.search.current = 0;
         let needle = self.search.query.to_ascii_lowercase();
         if needle.is_empty() {
             return;
@@ -204,6 +189,7 @@ impl ReaderState {
                 from = start + needle.len().max(1);
             }
         }
+        self.search.current = self.search.current.min(self.search.hits.len().saturating_sub(1));
     }
 
     /// Picks the first match at or below the top of the view and scrolls to it.
@@ -214,6 +200,31 @@ impl ReaderState {
                 self.scroll = line.saturating_sub(h / 3).min(self.max_scroll(size));
             }
         }
+    }
+}
+
+/// What progress says about a page: its committed prediction or myth answer, and the tally.
+fn saved_ui(page: Page, lesson: &Lesson, progress: &Progress) -> PageUi {
+    let committed = match page.section {
+        SectionKind::BuildUp => progress.prediction(&lesson.id, page.item).map(str::to_owned),
+        _ => None,
+    };
+    let myth = match page.section {
+        SectionKind::MythBusters => {
+            lesson.myth_busters.get(page.item).and_then(|m| progress.myth(&lesson.id, &m.id))
+        }
+        _ => None,
+    };
+    PageUi {
+        committed,
+        myth,
+        myths_believed: progress.myths_believed(&lesson.id),
+        myths_answered: lesson
+            .myth_busters
+            .iter()
+            .filter(|m| progress.myth(&lesson.id, &m.id).is_some())
+            .count(),
+        ..PageUi::default()
     }
 }
 
@@ -280,7 +291,8 @@ impl App {
     #[must_use]
     pub fn scopes(&self) -> Vec<Scope> {
         match self.overlay {
-            Overlay::ConfirmQuit => return vec![Scope::Confirm, Scope::Global],
+            // The question takes every key: `?` or `q` must not wander off from it.
+            Overlay::ConfirmQuit => return vec![Scope::Confirm],
             Overlay::Help { .. } => return vec![Scope::Help, Scope::Global],
             Overlay::None => {}
         }
@@ -323,7 +335,7 @@ impl App {
     #[must_use]
     pub fn unsaved(&self) -> Option<&'static str> {
         if let Screen::Reader(r) = &self.screen
-            && !r.draft.trim().is_empty()
+            && (!r.draft.trim().is_empty() || !r.drafts.is_empty())
         {
             return Some(super::strings::CONFIRM_UNSAVED);
         }
@@ -341,13 +353,17 @@ impl App {
             return Vec::new();
         }
         self.dirty = true;
-        if !matches!(action, Action::Resize(..) | Action::SaveResult(_) | Action::Tick) {
+        if !matches!(action, Action::Resize(..) | Action::SaveResult(_) | Action::Notice(_) | Action::Tick) {
             self.notice = None;
         }
         match action {
             Action::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
                 self.refresh()
+            }
+            Action::Notice(text) => {
+                self.notice = Some(text);
+                Vec::new()
             }
             Action::SaveResult(error) => {
                 self.notice.clone_from(&error);
@@ -375,9 +391,11 @@ impl App {
                 Vec::new()
             }
             action => {
+                let help_rows = super::keymap::active(&self.screen_scopes()).len();
                 if let Overlay::Help { scroll } = &mut self.overlay {
+                    let max = u16::try_from(help_rows).unwrap_or(u16::MAX);
                     match action {
-                        Action::Down | Action::Wheel(1..) => *scroll = scroll.saturating_add(1),
+                        Action::Down | Action::Wheel(1..) => *scroll = scroll.saturating_add(1).min(max),
                         Action::Up | Action::Wheel(i16::MIN..=-1) => *scroll = scroll.saturating_sub(1),
                         _ => {}
                     }
@@ -564,6 +582,7 @@ impl App {
             outline_sel: 0,
             selected: None,
             draft: String::new(),
+            drafts: std::collections::BTreeMap::new(),
             editing: false,
             search: Search::default(),
             doc: Doc::default(),
@@ -610,12 +629,16 @@ impl App {
             if page >= r.pages.len() || page == r.page {
                 return Vec::new();
             }
+            let draft = std::mem::take(&mut r.draft);
+            if !draft.trim().is_empty() {
+                r.drafts.insert(r.page, draft);
+            }
+            r.draft = r.drafts.remove(&page).unwrap_or_default();
             r.page = page;
             r.outline_sel = page;
             r.scroll = 0;
             r.hscroll = 0;
             r.selected = None;
-            r.draft.clear();
             r.editing = false;
         }
         self.remember_position();
@@ -634,6 +657,7 @@ impl App {
         let page_h = usize::from(areas.body.height).saturating_sub(2).max(1);
         let outline_focus = r.focus == ReaderFocus::Outline && areas.outline.is_some();
         match action {
+            Action::Back if !r.search.query.is_empty() => r.search = Search::default(),
             Action::Back => {
                 self.remember_position();
                 self.screen = Screen::Home;
@@ -693,11 +717,14 @@ impl App {
                 r.search = Search { editing: true, ..Search::default() };
             }
             Action::SearchNext | Action::SearchPrev => {
+                let forward = action == Action::SearchNext;
                 let n = r.search.hits.len();
+                let at_edge =
+                    n == 0 || if forward { r.search.current + 1 >= n } else { r.search.current == 0 };
+                if at_edge && !r.search.query.is_empty() {
+                    return self.search_other_pages(forward);
+                }
                 if n == 0 {
-                    if !r.search.query.is_empty() {
-                        self.notice = Some(super::strings::NO_MATCH.to_owned());
-                    }
                     return Vec::new();
                 }
                 r.search.current = if action == Action::SearchNext {
@@ -716,6 +743,7 @@ impl App {
                 if r.search.editing {
                     if r.search.query.chars().count() < MAX_QUERY {
                         r.search.query.push(c);
+                        r.search.current = 0;
                         r.find();
                         r.jump_to_hit(size);
                     }
@@ -726,6 +754,7 @@ impl App {
             Action::InputBackspace => {
                 if r.search.editing {
                     r.search.query.pop();
+                    r.search.current = 0;
                     r.find();
                     r.jump_to_hit(size);
                 } else if r.editing {
@@ -802,6 +831,40 @@ impl App {
                 r.scroll = line.saturating_sub(1).min(r.max_scroll(size));
             }
         }
+    }
+
+    /// `n` past the last match (or `N` before the first) goes on to the next (previous) page
+    /// with a match, wrapping around the mode's pages; the current page counts last.
+    fn search_other_pages(&mut self, forward: bool) -> Vec<Effect> {
+        let size = self.size;
+        let theme = self.theme;
+        let Screen::Reader(r) = &mut self.screen else { return Vec::new() };
+        let Some(lesson) = self.catalog.lessons.get(r.lesson) else { return Vec::new() };
+        let width = usize::from(r.areas(size).body.width);
+        let needle = r.search.query.to_ascii_lowercase();
+        let count = r.pages.len();
+        let found = (1..=count)
+            .map(|step| if forward { (r.page + step) % count } else { (r.page + count - step) % count })
+            .find(|&p| {
+                let page = r.pages[p];
+                let doc = if p == r.page {
+                    None
+                } else {
+                    Some(doc::build(lesson, page, width, theme, &saved_ui(page, lesson, &self.progress)))
+                };
+                doc.as_ref().unwrap_or(&r.doc).folded.iter().any(|l| l.contains(&needle))
+            });
+        let Some(target) = found else {
+            self.notice = Some(super::strings::NO_MATCH.to_owned());
+            return Vec::new();
+        };
+        let effects = if target == r.page { Vec::new() } else { self.goto_page(target) };
+        if let Screen::Reader(r) = &mut self.screen {
+            r.find();
+            r.search.current = if forward { 0 } else { r.search.hits.len().saturating_sub(1) };
+            r.jump_to_hit(size);
+        }
+        effects
     }
 
     fn commit_option(&mut self) -> Vec<Effect> {
@@ -937,9 +1000,16 @@ pub(crate) mod tests {
             a.update(Action::Input(c));
         }
         assert_eq!(a.unsaved(), Some(crate::tui::strings::CONFIRM_UNSAVED));
+        // Looking at another page keeps the draft (and quitting still asks).
+        a.update(Action::InputCancel);
+        a.update(Action::PrevPage);
+        assert_eq!(a.unsaved(), Some(crate::tui::strings::CONFIRM_UNSAVED));
+        a.update(Action::NextPage);
+        assert_eq!(reader(&a).draft, "401");
         assert!(a.update(Action::Quit).is_empty());
         assert_eq!(a.overlay, Overlay::ConfirmQuit);
         a.update(Action::CancelQuit);
+        a.update(Action::StartTyping);
         a.update(Action::InputSubmit);
         assert_eq!(a.progress.prediction("demo-bearer", 1), Some("401"));
         assert_eq!(a.update(Action::Quit), vec![Effect::SaveProgress, Effect::Quit]);
@@ -1001,11 +1071,45 @@ pub(crate) mod tests {
         a.update(Action::SearchNext);
         assert_eq!(reader(&a).search.current, 1);
         a.update(Action::SearchPrev);
+        assert_eq!((reader(&a).page, reader(&a).search.current), (0, 0));
+        // Before the first match, N goes back round to the last page with one, at its last match.
         a.update(Action::SearchPrev);
-        assert_eq!(reader(&a).search.current, hits - 1);
+        let r = reader(&a);
+        let last_page = r.page;
+        assert!(last_page > 0);
+        assert_eq!(r.search.current, r.search.hits.len() - 1);
+        assert!(r.doc.folded[r.search.hits[r.search.current].0].contains("token"));
+        // And n past it comes round to the first page again.
+        a.update(Action::SearchNext);
+        assert_eq!((reader(&a).page, reader(&a).search.current), (0, 0));
+        // Forward from the first page's last match: the next page with "token" (not page 0).
+        for _ in 1..hits {
+            a.update(Action::SearchNext);
+        }
+        assert_eq!(reader(&a).page, 0);
+        a.update(Action::SearchNext);
+        assert!(reader(&a).page > 0 && reader(&a).page <= last_page);
+        // A word that is nowhere says so and stays put.
+        let page = reader(&a).page;
+        a.update(Action::SearchStart);
+        for c in "zzqx".chars() {
+            a.update(Action::Input(c));
+        }
+        a.update(Action::InputSubmit);
+        a.update(Action::SearchNext);
+        assert_eq!(reader(&a).page, page);
+        assert_eq!(a.notice.as_deref(), Some(crate::tui::strings::NO_MATCH));
         a.update(Action::SearchStart);
         a.update(Action::InputCancel);
         assert!(reader(&a).search.hits.is_empty());
+        // Esc clears a kept search before it leaves the reader.
+        a.update(Action::SearchStart);
+        a.update(Action::Input('a'));
+        a.update(Action::InputSubmit);
+        a.update(Action::Back);
+        assert!(matches!(a.screen, Screen::Reader(_)) && reader(&a).search.query.is_empty());
+        a.update(Action::Back);
+        assert!(matches!(a.screen, Screen::Home));
     }
 
     #[test]

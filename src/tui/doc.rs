@@ -496,7 +496,8 @@ fn myth(w: &mut Writer, lesson: &Lesson, item: usize, ui: &PageUi, targets: &mut
         w.blank();
     }
     w.para(&[(myth.question.clone(), t.bold)]);
-    w.wrap(&[(myth.belief.clone(), t.quote)], &[Span::styled("│ ", t.quote)], &[Span::styled("│ ", t.quote)]);
+    let bar = w.quote_bar();
+    w.wrap(&[(myth.belief.clone(), t.quote)], &[Span::styled(bar, t.quote)], &[Span::styled(bar, t.quote)]);
     w.blank();
     match ui.myth {
         None => {

@@ -75,6 +75,9 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
                     if outcome.is_some() || app.save_error.is_some() {
                         app.update(Action::SaveResult(outcome));
                     }
+                    for notice in store.take_notices() {
+                        app.update(Action::Notice(notice));
+                    }
                 }
                 Effect::SaveProgress => {}
                 Effect::Quit => quit = true,
@@ -97,16 +100,19 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
     result
 }
 
-/// SIGTERM and SIGHUP become a quit that does not ask (the terminal is going away).
+/// SIGTERM, SIGHUP and a SIGINT sent from outside (Ctrl-C itself is a key in raw mode) become
+/// a quit that does not ask: whoever sent them wants the program gone, terminal restored.
 #[cfg(unix)]
 fn spawn_signal_task(tx: mpsc::UnboundedSender<Action>) -> Option<tokio::task::JoinHandle<()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate()).ok()?;
     let mut hup = signal(SignalKind::hangup()).ok()?;
+    let mut int = signal(SignalKind::interrupt()).ok()?;
     Some(tokio::spawn(async move {
         tokio::select! {
             _ = term.recv() => {}
             _ = hup.recv() => {}
+            _ = int.recv() => {}
         }
         let _ = tx.send(Action::ConfirmQuit);
     }))

@@ -136,6 +136,7 @@ pub static BINDINGS: &[Binding] = &[
     b(S::Outline, &[ENTER, RIGHT, k('l')], Action::Open, "Enter", "open the entry", 1),
     b(S::Outline, &[HOME, k('g')], Action::Top, "g/Home", "first entry", 0),
     b(S::Outline, &[END, k('G')], Action::Bottom, "G/End", "last entry", 0),
+    b(S::Outline, &[ESC], Action::FocusNext, "Esc", "back to the text", 0),
     // Reading.
     b(S::Reader, &[DOWN, k('j')], Action::Down, "j/k", "scroll down / up", 3),
     b(S::Reader, &[UP, k('k')], Action::Up, "j/k", "scroll down / up", 0),
@@ -152,7 +153,7 @@ pub static BINDINGS: &[Binding] = &[
     b(S::Reader, &[k('/')], Action::SearchStart, "/", "search", 5),
     b(S::Reader, &[k('n')], Action::SearchNext, "n/N", "next / previous match", 0),
     b(S::Reader, &[k('N')], Action::SearchPrev, "n/N", "next / previous match", 0),
-    b(S::Reader, &[ESC], Action::Back, "Esc", "back to the lessons", 6),
+    b(S::Reader, &[ESC], Action::Back, "Esc", "clear the search, or back to the lessons", 6),
     // Home.
     b(S::Home, &[DOWN, k('j')], Action::Down, "j/k", "move down / up", 2),
     b(S::Home, &[UP, k('k')], Action::Up, "j/k", "move down / up", 0),
@@ -317,7 +318,7 @@ mod tests {
     const SEARCH: &[Scope] = &[S::Search, S::Global];
     const MYTH: &[Scope] = &[S::Myth, S::Reader, S::Global];
     const HELP: &[Scope] = &[S::Help, S::Global];
-    const CONFIRM: &[Scope] = &[S::Confirm, S::Global];
+    const CONFIRM: &[Scope] = &[S::Confirm];
     const LAB: &[Scope] = &[S::Lab, S::Global];
 
     #[test]
@@ -352,6 +353,7 @@ mod tests {
             (OUTLINE, key(KeyCode::Enter), Some(Action::Open)),
             (OUTLINE, press('j'), Some(Action::Down)),
             (OUTLINE, press('/'), Some(Action::SearchStart)),
+            (OUTLINE, key(KeyCode::Esc), Some(Action::FocusNext)),
             (MYTH, press('t'), Some(Action::MythAnswer(true))),
             (MYTH, press('f'), Some(Action::MythAnswer(false))),
             (EDITING, press('q'), Some(Action::Input('q'))),
@@ -366,6 +368,7 @@ mod tests {
             (CONFIRM, press('y'), Some(Action::ConfirmQuit)),
             (CONFIRM, ctrl_c('c'), Some(Action::ConfirmQuit)),
             (CONFIRM, press('n'), Some(Action::CancelQuit)),
+            (CONFIRM, press('?'), None),
             (LAB, key(KeyCode::Esc), Some(Action::Back)),
             (LAB, ctrl_c('c'), Some(Action::Quit)),
         ] {

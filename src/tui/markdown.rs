@@ -273,6 +273,26 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+/// `text` cut to `max` cells, ending in `…` when something was cut.
+#[must_use]
+pub fn fit(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    out
+}
+
 /// Lays out a document into lines. `plain` means no wrapping, no colours, no line numbers.
 pub struct Writer {
     pub lines: Vec<Line<'static>>,
@@ -305,6 +325,12 @@ impl Writer {
             out.push('\n');
         }
         out
+    }
+
+    /// The mark before quoted lines: a bar on screen, `> ` in plain text.
+    #[must_use]
+    pub fn quote_bar(&self) -> &'static str {
+        if self.plain { "> " } else { "│ " }
     }
 
     pub fn push(&mut self, line: Line<'static>) {
@@ -377,7 +403,13 @@ impl Writer {
                 if *level <= 2 {
                     let w = self.lines[before..].iter().map(Line::width).max().unwrap_or(0);
                     let w = w.saturating_sub(width_of(first)).max(3);
-                    let ch = if *level == 1 { "═" } else { "─" };
+                    // Plain text (pipes, screen readers) gets the ASCII underlines of Setext.
+                    let ch = match (*level == 1, self.plain) {
+                        (true, false) => "═",
+                        (false, false) => "─",
+                        (true, true) => "=",
+                        (false, true) => "-",
+                    };
                     let mut spans = rest.to_vec();
                     spans.push(Span::styled(ch.repeat(w), style));
                     self.lines.push(Line::from(spans));
@@ -403,7 +435,7 @@ impl Writer {
                 }
             }
             Block::Quote(blocks) => {
-                let bar = Span::styled("│ ", self.theme.quote);
+                let bar = Span::styled(self.quote_bar(), self.theme.quote);
                 let mut f = first.to_vec();
                 f.push(bar.clone());
                 let mut r = rest.to_vec();
@@ -853,7 +885,7 @@ mod tests {
     #[test]
     fn nested_lists_and_quotes_in_plain_text() {
         let out = plain("- a\n- b\n  - c\n\n1. one\n2. two\n\n> quoted\n> text");
-        assert_eq!(out, "• a\n• b\n  ◦ c\n\n1. one\n2. two\n\n│ quoted text\n");
+        assert_eq!(out, "• a\n• b\n  ◦ c\n\n1. one\n2. two\n\n> quoted text\n");
     }
 
     #[test]
@@ -896,7 +928,16 @@ mod tests {
     }
 
     #[test]
+    fn fit_cuts_with_an_ellipsis() {
+        assert_eq!(fit("short", 10), "short");
+        assert_eq!(fit("a longer title", 8), "a longe…");
+        assert_eq!(width(&fit("a longer title", 8)), 8);
+    }
+
+    #[test]
     fn headings_are_underlined() {
-        assert_eq!(plain("# Title\n\n## Sub"), "Title\n═════\n\nSub\n───\n");
+        assert_eq!(plain("# Title\n\n## Sub"), "Title\n=====\n\nSub\n---\n");
+        let w = styled("# Title", 80);
+        assert_eq!(w.text(), "Title\n═════\n");
     }
 }

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::content::SectionKind;
 use crate::tui::app::{App, HomeEntry, HomeFocus};
 use crate::tui::layout;
+use crate::tui::markdown::fit;
 use crate::tui::strings as s;
 
 fn block<'a>(title: &'a str, focused: bool, app: &App) -> Block<'a> {
@@ -41,7 +42,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App) {
             t.text
         };
         let mark = if selected { "▶ " } else { "  " };
-        lines.push(Line::from(Span::styled(format!("{mark}{}", lesson.title), style)));
+        let title_w = usize::from(areas.lessons.width.saturating_sub(4));
+        lines.push(Line::from(Span::styled(format!("{mark}{}", fit(&lesson.title, title_w)), style)));
         let shown = || SectionKind::ALL.into_iter().filter(|k| lesson.items(*k) > 0);
         let read = shown().filter(|k| app.progress.is_read(&lesson.id, *k)).count();
         let total = shown().count().max(1);
@@ -188,6 +190,20 @@ mod tests {
             scroll: 0,
         });
         insta::assert_snapshot!("home_120x40", draw(&a));
+    }
+
+    #[test]
+    fn high_contrast_selection_is_black_on_white() {
+        use ratatui::style::Color;
+        let mut a = app(80, 24);
+        a.theme = &crate::tui::theme::HIGH_CONTRAST;
+        let backend = draw(&a);
+        let buf = backend.buffer();
+        let areas = crate::tui::layout::home(a.size, 1);
+        // The selected mode's row: inside the modes box, first entry.
+        let cell = &buf[(areas.modes.x + 3, areas.modes.y + 1)];
+        assert_eq!((cell.fg, cell.bg), (Color::Black, Color::White), "{cell:?}");
+        assert!(format!("{backend}").contains("▶ Guided walk-through"));
     }
 
     #[test]

@@ -32,7 +32,30 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
     }
     let (_, footer_area) = layout::with_footer(area);
     footer(frame, footer_area, app);
+    notice(frame, area, app);
     overlay::render(frame, area, app);
+}
+
+/// A notice (a progress file moved aside, a failed save, no match) in a box just above the
+/// footer, wrapped so a long path is readable; it goes away at the next key.
+fn notice(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let Some(text) = &app.notice else { return };
+    // Laid out by the same wrapper as lesson text, so the box is exactly as tall as the text.
+    let mut w = super::markdown::Writer::styled(usize::from(area.width.saturating_sub(4)), app.theme);
+    w.para(&[("! ".to_owned(), app.theme.notice), (text.clone(), app.theme.text)]);
+    let lines: Vec<Line<'static>> = w.lines.into_iter().take(6).collect();
+    let height = u16::try_from(lines.len()).unwrap_or(6) + 2;
+    let rect = Rect {
+        x: area.x + 1,
+        y: area.bottom().saturating_sub(height + 1),
+        width: area.width.saturating_sub(2),
+        height,
+    };
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(app.theme.notice);
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 fn too_small(frame: &mut Frame<'_>, area: Rect, app: &App) {
@@ -43,22 +66,18 @@ fn too_small(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(p, Rect { y, height: area.height - y, ..area });
 }
 
-/// The three most useful keys of the moment (or a notice).
+/// The three most useful keys of the moment.
 fn footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let t = app.theme;
     let mut spans = Vec::new();
-    if let Some(notice) = &app.notice {
-        spans.push(Span::styled(format!(" {notice} "), t.notice));
-    } else {
-        for (i, (key, help)) in keymap::footer(&app.scopes()).into_iter().enumerate() {
-            if i > 0 {
-                spans.push(Span::styled("  ·  ", t.dim));
-            } else {
-                spans.push(Span::raw(" "));
-            }
-            spans.push(Span::styled(key, t.footer_key));
-            spans.push(Span::styled(format!(" {help}"), t.footer_text));
+    for (i, (key, help)) in keymap::footer(&app.scopes()).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled("  ·  ", t.dim));
+        } else {
+            spans.push(Span::raw(" "));
         }
+        spans.push(Span::styled(key, t.footer_key));
+        spans.push(Span::styled(format!(" {help}"), t.footer_text));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -126,6 +145,21 @@ pub(crate) mod tests {
                 .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
         );
         assert!(format!("{backend}").contains("✗ 401 Not authenticated"));
+    }
+
+    #[test]
+    fn a_long_notice_wraps_in_a_box_above_the_footer() {
+        let mut a = crate::tui::app::tests::app(80, 24);
+        a.update(crate::tui::action::Action::Notice(
+            "/a/long/data/dir/progress.json is not valid progress (expected value at line 1 column 1); \
+             it was moved to /a/long/data/dir/progress.json.corrupt-20261125T041327Z"
+                .into(),
+        ));
+        let backend = draw(&a);
+        insta::assert_snapshot!("notice_80x24", backend);
+        assert!(format!("{backend}").contains("corrupt-20261125T041327Z"));
+        a.update(crate::tui::action::Action::Down);
+        assert!(a.notice.is_none(), "the next key clears it");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::tui::app::{App, ReaderFocus, ReaderState};
 use crate::tui::doc::page_title;
 use crate::tui::layout;
+use crate::tui::markdown::fit;
 use crate::tui::strings as s;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, r: &ReaderState) {
@@ -31,6 +32,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, r: &ReaderState) {
         let inner_h = usize::from(outline.height.saturating_sub(2));
         let sel = if focused { r.outline_sel } else { r.page };
         let offset = layout::list_offset(sel, inner_h);
+        // Mark (2 cells) and the right border (1) leave the rest for the title.
+        let title_w = usize::from(outline.width.saturating_sub(3));
         let lines: Vec<Line<'_>> = r
             .pages
             .iter()
@@ -56,7 +59,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, r: &ReaderState) {
                 };
                 Line::from(vec![
                     Span::styled(format!("{mark} "), if read && !current { t.good } else { style }),
-                    Span::styled(page_title(lesson, *p), style),
+                    Span::styled(fit(&page_title(lesson, *p), title_w), style),
                 ])
             })
             .collect();
