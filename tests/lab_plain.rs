@@ -54,12 +54,38 @@ fn replay_seed_honours_the_fastapi_version() {
 
 #[test]
 fn without_plain_or_a_choice_it_is_a_usage_error() {
+    // Without --plain the lab screen opens; with no terminal to draw on it says to use --plain
+    // (exit 1, as the interface does).
     let out = run(&["lab"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--plain"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("lab --plain"));
     let out = run(&["lab", "--plain"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--replay-seed"));
     let out = run(&["lab", "--plain", "--replay-seed", "--fastapi-version", "0.114.0"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Every lab scenario of the shipped content, on both measured versions, answers exactly as the
+/// content says real FastAPI does (status, detail, WWW-Authenticate, headers, stopping stage).
+#[test]
+fn every_content_scenario_answers_as_the_content_says() {
+    let catalog = apisec_tutor::content::load_embedded().unwrap();
+    let ids: Vec<String> =
+        catalog.lessons.iter().flat_map(|l| l.lab_scenarios.iter().map(|s| s.id.clone())).collect();
+    assert!(!ids.is_empty(), "the shipped content has lab scenarios");
+    let mut failures = Vec::new();
+    for version in ["0.115.14", "0.165.0"] {
+        for id in &ids {
+            let out = run(&["lab", "--plain", "--scenario", id, "--fastapi-version", version]);
+            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            if !out.status.success()
+                || stdout.contains("differs from the content")
+                || stdout.contains("trace was lost")
+            {
+                failures.push(format!("{version} {id}:\n{stdout}{}", String::from_utf8_lossy(&out.stderr)));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -117,3 +117,14 @@ fn an_unsupported_version_names_the_range() {
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("0.115.14 to 0.165.0"), "{stderr}");
 }
+
+#[test]
+fn ctrl_c_stops_serve_gracefully_too() {
+    let mut child = bin().args(["serve"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with("listening on http://127.0.0.1:"), "{first}");
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let (status, stderr) = wait(child);
+    assert!(status.success(), "{status:?} {stderr}");
+}

@@ -11,16 +11,13 @@ use crate::progress::{Day, Progress, Store};
 use crate::quiz::{self, Selection, Session, SessionOptions};
 
 pub fn run(cli: &Cli, args: &QuizArgs) -> Result<ExitCode, Error> {
-    if !cli.plain {
-        let why = if io::stdout().is_terminal() {
-            "the quiz screen of the interface is not built yet"
-        } else {
-            "stdout is not a terminal, so the quiz screen cannot be drawn"
-        };
-        return Err(Error::Usage(format!("{why}; run `apisec-tutor quiz --plain` for the line-based quiz")));
+    if !cli.plain && !io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "stdout is not a terminal, so the quiz screen cannot be drawn; run `apisec-tutor quiz --plain` for the line-based quiz"
+                .into(),
+        ));
     }
     let catalog = super::catalog(cli)?;
-    let (mut saver, mut progress) = Saver::open();
     let seed = args.seed.unwrap_or_else(rand::random);
     let selection = Selection {
         quiz: args.quiz.clone(),
@@ -30,6 +27,10 @@ pub fn run(cli: &Cli, args: &QuizArgs) -> Result<ExitCode, Error> {
         shuffle: args.shuffle,
         seed,
     };
+    if !cli.plain {
+        return tui_quiz(cli, catalog, selection, seed);
+    }
+    let (mut saver, mut progress) = Saver::open();
     // An unknown quiz or filters that match nothing are wrong arguments: usage errors (exit 2).
     let picked = quiz::select(&catalog, &selection, &progress, Day::today())
         .map_err(|e| Error::Usage(e.to_string()))?;
@@ -62,6 +63,23 @@ pub fn run(cli: &Cli, args: &QuizArgs) -> Result<ExitCode, Error> {
         saver.save(&mut progress);
     })
     .map_err(|e| Error::io("running the quiz", e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The interface, opened straight on the quiz the flags select. Wrong flags are usage errors
+/// before the terminal is taken over (checked against empty progress: filters are checked
+/// before review, so only "nothing due" depends on the saved answers, and that is a screen).
+fn tui_quiz(
+    cli: &Cli,
+    catalog: crate::content::Catalog,
+    selection: Selection,
+    seed: u64,
+) -> Result<ExitCode, Error> {
+    quiz::select(&catalog, &selection, &Progress::new(), Day::today())
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    crate::tui::run_with(catalog, crate::tui::theme::from_env(cli.theme), |app| {
+        crate::tui::quiz_screen::open_selection(app, selection, seed);
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -9,8 +9,8 @@ use crate::content::validate;
 
 pub fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
     let value = match args.kind {
-        Some(NewKind::Lesson) => validate::lesson_schema(),
-        Some(NewKind::Quiz) => validate::quiz_schema(),
+        Some(NewKind::Lesson) => validate::lesson_schema().clone(),
+        Some(NewKind::Quiz) => validate::quiz_schema().clone(),
         None => serde_json::json!({
             "lesson": validate::lesson_schema(),
             "quiz": validate::quiz_schema(),

@@ -25,12 +25,12 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Error> {
 }
 
 async fn serve(cfg: LabConfig, trace: bool) -> Result<ExitCode, Error> {
+    let stop = shutdown_signal();
     let mut lab = server::start(cfg).await?;
     let mut stdout = std::io::stdout();
     let io = |e| Error::io("cannot write to stdout", e);
     writeln!(stdout, "listening on {}", lab.base_url).and_then(|()| stdout.flush()).map_err(io)?;
     let mut events = lab.trace.take();
-    let stop = shutdown_signal();
     tokio::pin!(stop);
     let result = loop {
         tokio::select! {
@@ -76,26 +76,32 @@ fn log_line(event: &TraceEvent) -> String {
     format!("{} {} {} {stopped} {latency_ms:.2} ms", var("method"), var("target"), var("status"))
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
+/// Ctrl-C, or SIGTERM on Unix. The handlers are installed when this is called (not when the
+/// future is first polled), so a signal right after the `listening on` line is not missed.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let streams = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()));
+        async move {
+            match streams {
+                (Ok(mut int), Ok(mut term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

@@ -129,7 +129,7 @@ pub fn check_all(sources: &[Source]) -> Report {
             let shown = display_path(source, rel, prefix_dirs);
             let ctx = FileParse { source, rel, shown: &shown, prefix_dirs };
             if rel.starts_with("lessons") {
-                match ctx.parse::<Lesson>(&validate::lesson_schema(), &mut diags, &mut referenced) {
+                match ctx.parse::<Lesson>(validate::lesson_schema(), &mut diags, &mut referenced) {
                     Parsed::Ok(file, lesson) => {
                         lessons.push((file, LessonParts::from_lesson(&lesson)));
                         catalog.lessons.push(lesson);
@@ -153,7 +153,7 @@ pub fn check_all(sources: &[Source]) -> Report {
                     }
                 }
             } else {
-                match ctx.parse::<Quiz>(&validate::quiz_schema(), &mut diags, &mut referenced) {
+                match ctx.parse::<Quiz>(validate::quiz_schema(), &mut diags, &mut referenced) {
                     Parsed::Ok(file, quiz) => {
                         quizzes.push((file, QuizParts::from_quiz(&quiz)));
                         catalog.quizzes.push(quiz);

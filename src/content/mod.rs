@@ -1,6 +1,10 @@
 //! Lessons and quizzes as data: embedded in the binary, or read from `--content DIR`.
 //!
-//! `load` turns a [`Source`] into a [`Catalog`] or every [`ContentError`] it found.
+//! [`load`] turns sources into a [`Catalog`] or every [`ContentError`] found; [`check`] also
+//! returns warnings and the partial catalog (for `apisec-tutor check`). The pipeline per file
+//! is in `load.rs`: size cap and UTF-8 → depth pre-scan (`locate`) → libyaml syntax check →
+//! yaml-rust2 positions and alias guard (`locate`) → JSON Schema walk (`validate`) → Markdown
+//! (`markdown`) → typed deserialize; then cross-file semantic checks (`check`).
 
 pub mod check;
 pub mod error;

@@ -6,6 +6,8 @@
 //! editor validating with that schema and `check` agree. serde still has the last word: the
 //! loader deserializes a file only after it validates here, and reports anything serde rejects.
 
+use std::sync::LazyLock;
+
 use serde_json::{Map, Value as Json};
 use serde_yaml::Value;
 
@@ -16,18 +18,29 @@ use super::suggest;
 /// The `$defs` name of Markdown prose, whose sites the loader resolves and checks.
 const MD_DEF: &str = "Md";
 
-#[must_use]
-pub fn lesson_schema() -> Json {
+/// Generated once: deriving the schema costs more than validating a file against it.
+static LESSON_SCHEMA: LazyLock<Json> = LazyLock::new(|| {
     let mut schema = schemars::schema_for!(Lesson).to_value();
     annotate(&mut schema, "lesson", "lessons/<id>/lesson.yaml");
     schema
-}
+});
 
-#[must_use]
-pub fn quiz_schema() -> Json {
+static QUIZ_SCHEMA: LazyLock<Json> = LazyLock::new(|| {
     let mut schema = schemars::schema_for!(Quiz).to_value();
     annotate(&mut schema, "quiz", "quizzes/<id>.yaml");
     schema
+});
+
+/// The JSON Schema of a lesson file.
+#[must_use]
+pub fn lesson_schema() -> &'static Json {
+    &LESSON_SCHEMA
+}
+
+/// The JSON Schema of a quiz file.
+#[must_use]
+pub fn quiz_schema() -> &'static Json {
+    &QUIZ_SCHEMA
 }
 
 fn annotate(schema: &mut Json, kind: &str, file: &str) {
@@ -570,8 +583,7 @@ quick_check: And 403?
     fn enums_with_documented_variants_are_checked_too() {
         // QuizKind's variants have doc comments, so schemars writes `oneOf` of `const`s.
         let quiz = quiz_schema();
-        let got =
-            problems(&quiz, "format_version: 1\nid: q\ntitle: t\nkind: pop\nlesson: l\nquestions: []\n");
+        let got = problems(quiz, "format_version: 1\nid: q\ntitle: t\nkind: pop\nlesson: l\nquestions: []\n");
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(
             got[0].2.starts_with("kind: unknown value `pop`: expected one of `visual`, `practice`"),

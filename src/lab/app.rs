@@ -8,7 +8,8 @@ use subtle::ConstantTimeEq;
 use super::config::{LabConfig, RefApp};
 use super::fastapi::{HttpException, Resp, missing_field, pattern_mismatch};
 use super::json::J;
-use super::pyish::{latin1, py_split_ws, quote, unquote_plus};
+use super::multipart::{self, FormError};
+use super::pyish::{latin1, py_split_ws, py_strip, quote, unquote_plus};
 use super::security;
 use super::tokens::{self, Claims};
 use super::trace::{Actor, HANDLER_CHECK, Outcome, TraceStage, Tracer};
@@ -184,20 +185,31 @@ pub fn route(cfg: &LabConfig, req: &Req, t: &mut Tracer) -> Routed {
     Routed::Answer(Resp::not_found())
 }
 
-/// Starlette's `URL(scope=...)`: `http://` + the first `Host` (from Starlette 1.0.1 only when it
-/// looks like a host, else the server's own address) + the path + `?query`.
+/// Starlette's `URL(scope=...)`: scheme + `://` + the first `Host` (from Starlette 1.0.1 only when
+/// it looks like a host, else the server's own address) + the path + `?query`. The scheme is
+/// `http` unless the last `X-Forwarded-Proto` says `https`, `ws` or `wss`: uvicorn trusts proxy
+/// headers from 127.0.0.1 by default, and every client of this loopback server is there.
 fn redirect_url(cfg: &LabConfig, req: &Req, path: &str) -> String {
+    let scheme = req
+        .headers
+        .iter()
+        .rev()
+        .find(|(n, _)| n == "x-forwarded-proto")
+        .map(|(_, v)| py_strip(v))
+        .filter(|p| ["http", "https", "ws", "wss"].contains(p))
+        .unwrap_or("http");
     let host = req.header("host").filter(|h| !cfg.fastapi.validates_host_header() || is_plain_host(h));
+    let default_port = if matches!(scheme, "https" | "wss") { 443 } else { 80 };
     let netloc = match host {
         Some(host) => host.to_owned(),
-        // uvicorn's `scope["server"]`; Starlette leaves out the default port.
-        None if cfg.port == 80 => "127.0.0.1".to_owned(),
+        // uvicorn's `scope["server"]`; Starlette leaves out the scheme's default port.
+        None if cfg.port == default_port => "127.0.0.1".to_owned(),
         None => format!("127.0.0.1:{}", cfg.port),
     };
     if req.query.is_empty() {
-        format!("http://{netloc}{path}")
+        format!("{scheme}://{netloc}{path}")
     } else {
-        format!("http://{netloc}{path}?{}", req.query)
+        format!("{scheme}://{netloc}{path}?{}", req.query)
     }
 }
 
@@ -564,16 +576,21 @@ const FORM_FIELDS: [(&str, bool); 6] = [
 fn login(cfg: &LabConfig, req: &Req, body: &[u8], t: &mut Tracer) -> Resp {
     let form = match parse_form(req, body) {
         Ok(form) => form,
-        Err(()) => {
+        Err(e) => {
+            let detail = e.detail(cfg.fastapi);
+            let why = match &e {
+                FormError::Invalid(at) => format!("the multipart body cannot be parsed: {at}"),
+                _ => detail.to_owned(),
+            };
             t.emit(
                 TraceStage::Receive,
                 "request.form()",
                 Outcome::Fail,
                 Actor::Framework,
-                "the multipart body cannot be parsed",
-                &[("status", "400")],
+                &why,
+                &[("status", "400"), ("detail", detail)],
             );
-            return HttpException::new(400, "There was an error parsing the body", None).into_resp();
+            return HttpException::new(400, detail, None).into_resp();
         }
     };
     // Last value wins (`FormData.get`); before 0.123.2 an empty value is put back after being
@@ -595,7 +612,15 @@ fn login(cfg: &LabConfig, req: &Req, body: &[u8], t: &mut Tracer) -> Resp {
         }
         values.push(value);
     }
-    let shown_form = form.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    // The trace may be printed (`serve --trace`): secrets are shown by length only.
+    let shown_form = form
+        .iter()
+        .map(|(k, v)| match k.as_str() {
+            "password" | "client_secret" => format!("{k}=<{} chars>", v.chars().count()),
+            _ => format!("{k}={v}"),
+        })
+        .collect::<Vec<_>>()
+        .join("&");
     if !errors.is_empty() {
         let resp = Resp::validation(errors);
         let body_text = String::from_utf8_lossy(&resp.body).into_owned();
@@ -661,91 +686,30 @@ fn login(cfg: &LabConfig, req: &Req, body: &[u8], t: &mut Tracer) -> Resp {
 
 /// `request.form()`: url-encoded or multipart by `content-type` (lower-cased, parameters
 /// dropped); anything else is an empty form.
-fn parse_form(req: &Req, body: &[u8]) -> Result<Vec<(String, String)>, ()> {
+fn parse_form(req: &Req, body: &[u8]) -> Result<Vec<(String, String)>, FormError> {
     let content_type = req.header("content-type").unwrap_or("");
     let (media, params) = content_type.split_once(';').unwrap_or((content_type, ""));
     match media.trim().to_ascii_lowercase().as_str() {
         "application/x-www-form-urlencoded" => Ok(parse_urlencoded(body)),
-        "multipart/form-data" => parse_multipart(params, body),
+        "multipart/form-data" => multipart::parse(params, body),
         _ => Ok(Vec::new()),
     }
 }
 
-/// python-multipart's `QuerystringParser` as Starlette drives it: fields end at the next `&`, or,
-/// when no `&` is left in the body, at the next `;`; a field without `=` has an empty value.
+/// python-multipart's `QuerystringParser` (0.0.34) as Starlette drives it: fields end at `&` only
+/// (`;` is data, unlike older releases), empty chunks are skipped, a field without `=` has an
+/// empty value.
 fn parse_urlencoded(body: &[u8]) -> Vec<(String, String)> {
-    let mut fields = Vec::new();
-    let mut i = 0;
-    while i < body.len() {
-        if body[i] == b'&' || body[i] == b';' {
-            i += 1;
-            continue;
-        }
-        let rest = &body[i..];
-        let sep = rest
-            .iter()
-            .position(|&b| b == b'&')
-            .or_else(|| rest.iter().position(|&b| b == b';'))
-            .unwrap_or(rest.len());
-        let field = &rest[..sep];
-        let (name, value) = match field.iter().position(|&b| b == b'=') {
-            Some(eq) => (&field[..eq], &field[eq + 1..]),
-            None => (field, &field[field.len()..]),
-        };
-        fields.push((unquote_plus(&latin1(name)), unquote_plus(&latin1(value))));
-        i += sep;
-    }
-    fields
-}
-
-/// A small multipart/form-data reader: enough for text fields (values decoded as UTF-8 with
-/// replacement, as Starlette does).
-fn parse_multipart(params: &str, body: &[u8]) -> Result<Vec<(String, String)>, ()> {
-    let boundary = params
-        .split(';')
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
-        .map(|(_, v)| v.trim().trim_matches('"').to_owned())
-        .filter(|b| !b.is_empty())
-        .ok_or(())?;
-    let delimiter = format!("--{boundary}");
-    let text = body;
-    let mut fields = Vec::new();
-    let mut parts = split_bytes(text, delimiter.as_bytes()).into_iter();
-    parts.next().ok_or(())?; // preamble
-    for part in parts {
-        if part.starts_with(b"--") {
-            return Ok(fields);
-        }
-        let part = part.strip_prefix(b"\r\n").ok_or(())?;
-        let split = find(part, b"\r\n\r\n").ok_or(())?;
-        let head = latin1(&part[..split]);
-        let mut value = &part[split + 4..];
-        value = value.strip_suffix(b"\r\n").unwrap_or(value);
-        let name = head
-            .split("\r\n")
-            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
-            .and_then(|l| l.split(';').filter_map(|p| p.trim().split_once('=')).find(|(k, _)| *k == "name"))
-            .map(|(_, v)| v.trim_matches('"').to_owned())
-            .ok_or(())?;
-        fields.push((name, String::from_utf8_lossy(value).into_owned()));
-    }
-    Err(())
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn split_bytes<'a>(hay: &'a [u8], sep: &[u8]) -> Vec<&'a [u8]> {
-    let mut out = Vec::new();
-    let mut rest = hay;
-    while let Some(i) = find(rest, sep) {
-        out.push(&rest[..i]);
-        rest = &rest[i + sep.len()..];
-    }
-    out.push(rest);
-    out
+    body.split(|&b| b == b'&')
+        .filter(|field| !field.is_empty())
+        .map(|field| {
+            let (name, value) = match field.iter().position(|&b| b == b'=') {
+                Some(eq) => (&field[..eq], &field[eq + 1..]),
+                None => (field, &field[field.len()..]),
+            };
+            (unquote_plus(&latin1(name)), unquote_plus(&latin1(value)))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -783,30 +747,27 @@ mod tests {
             Some("http://127.0.0.1:8123/items/")
         );
         assert_eq!(location(&cfg, "/items", None, &mut t).as_deref(), Some("http://127.0.0.1:8123/items/"));
+        let proxied = Req::get(
+            "/items",
+            &[("host", "h"), ("x-forwarded-proto", "http"), ("x-forwarded-proto", " https ")],
+        );
+        match route(&cfg, &proxied, &mut t) {
+            Routed::Answer(r) => assert_eq!(r.header("location"), Some("https://h/items/")),
+            Routed::Endpoint(_) => panic!("no redirect"),
+        }
         let old = LabConfig::new(FastApiVersion::OLDEST, crate::lab::CorsMode::Off).with_port(8123);
         assert_eq!(location(&old, "/items", Some("evil/x"), &mut t).as_deref(), Some("http://evil/x/items/"));
     }
 
     #[test]
     fn urlencoded_forms_split_like_python_multipart() {
-        let f = parse_urlencoded(b"username=john+doe&password=a%26b&&scope&x=1;y=2");
+        let f = parse_urlencoded(b"username=john+doe&password=a%26b&&scope&=v&x=1;y=2");
         assert_eq!(f[0], ("username".into(), "john doe".into()));
         assert_eq!(f[1], ("password".into(), "a&b".into()));
         assert_eq!(f[2], ("scope".into(), String::new()));
-        // An `&` was still ahead when `x` was read, so `;` was not a separator... but none is
-        // left after `x=1;y=2` starts: `;` separates there.
-        assert_eq!(f[3], ("x".into(), "1".into()));
-        assert_eq!(f[4], ("y".into(), "2".into()));
-        let f = parse_urlencoded(b"a=1;b=2&c=3");
-        assert_eq!(f, vec![("a".into(), "1;b=2".into()), ("c".into(), "3".into())]);
-    }
-
-    #[test]
-    fn multipart_text_fields_are_read() {
-        let body = b"--xx\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\njohndoe\r\n--xx\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nsecret\r\n--xx--\r\n";
-        let f = parse_multipart(" boundary=xx", body).unwrap();
-        assert_eq!(f, vec![("username".into(), "johndoe".into()), ("password".into(), "secret".into())]);
-        assert!(parse_multipart(" boundary=xx", b"garbage").is_err());
-        assert!(parse_multipart("", body).is_err());
+        assert_eq!(f[3], (String::new(), "v".into()));
+        // `;` is not a separator (python-multipart 0.0.34, which both measured versions pin).
+        assert_eq!(f[4], ("x".into(), "1;y=2".into()));
+        assert_eq!(f.len(), 5);
     }
 }

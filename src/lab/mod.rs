@@ -13,6 +13,7 @@ pub mod config;
 pub mod cors;
 pub mod fastapi;
 pub mod json;
+pub mod multipart;
 pub mod plain;
 pub mod pyish;
 pub mod router;

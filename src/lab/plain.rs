@@ -4,6 +4,7 @@
 
 use crate::content::{Expectation, LabRequest};
 
+use super::client::Outcome;
 use super::config::CorsMode;
 use super::seed::Replayed;
 use super::table::{ExecRow, tracker};
@@ -41,10 +42,21 @@ pub fn expectation_for(request: &LabRequest, version: FastApiVersion) -> Option<
         .find(|e| e.fastapi.as_deref().is_none_or(|range| version.satisfies(range) == Some(true)))
 }
 
-/// Differences between a row and what the content says real FastAPI answers.
+/// Differences between an answer and what the content says real FastAPI answers.
 #[must_use]
-pub fn check_expectation(row: &ExecRow, expect: &Expectation) -> Vec<String> {
+pub fn check_expectation(row: &ExecRow, outcome: &Outcome, expect: &Expectation) -> Vec<String> {
     let mut diffs = Vec::new();
+    for line in &expect.headers {
+        let (name, want) = line.split_once(':').unwrap_or((line, ""));
+        let (name, want) = (name.trim().to_ascii_lowercase(), want.trim());
+        let got = outcome.header(&name);
+        match (want.is_empty(), got) {
+            (true, Some(got)) => diffs.push(format!("{name}: {got} (content says absent)")),
+            (false, None) => diffs.push(format!("{name} absent (content says {want})")),
+            (false, Some(got)) if got != want => diffs.push(format!("{name}: {got} (content says {want})")),
+            _ => {}
+        }
+    }
     if row.status != expect.status {
         diffs.push(format!("status {} (content says {})", row.status, expect.status));
     }
@@ -97,7 +109,7 @@ pub fn render(heading: &Heading<'_>, replayed: &[Replayed], dropped: u64) -> Str
             row.stopped_by_text()
         ));
         match expectation_for(&r.request, heading.fastapi) {
-            Some(expect) => match check_expectation(row, expect).as_slice() {
+            Some(expect) => match check_expectation(row, &r.outcome, expect).as_slice() {
                 [] => {}
                 diffs => out.push_str(&format!("       differs from the content: {}\n", diffs.join("; "))),
             },
@@ -173,4 +185,70 @@ fn seed_notes(rows: &[ExecRow], version: FastApiVersion) -> String {
         out.push_str("- none for these requests\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::content::TraceStage;
+
+    fn row(status: u16, detail: &str) -> ExecRow {
+        ExecRow {
+            step: 1,
+            action: String::new(),
+            token: "None".into(),
+            check: String::new(),
+            status,
+            detail: detail.into(),
+            www_authenticate: String::new(),
+            stopped_at: TraceStage::Respond,
+            stopped_by: Actor::App,
+            stopped_check: String::new(),
+            handler_ran: true,
+            vars: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn expectations_cover_status_detail_and_headers() {
+        let outcome = Outcome {
+            status: 200,
+            headers: vec![("access-control-allow-origin".into(), "*".into())],
+            body: Vec::new(),
+            elapsed: Duration::ZERO,
+        };
+        let expect = Expectation {
+            fastapi: Some("<0.122.0".into()),
+            status: 200,
+            detail: None,
+            www_authenticate: None,
+            stopped_at: Some(TraceStage::Respond),
+            headers: vec!["Access-Control-Allow-Origin: *".into(), "Vary:".into()],
+        };
+        assert!(check_expectation(&row(200, ""), &outcome, &expect).is_empty());
+        let wrong = Expectation {
+            headers: vec![
+                "Access-Control-Allow-Origin: https://a".into(),
+                "Access-Control-Allow-Origin:".into(),
+            ],
+            ..expect.clone()
+        };
+        let diffs = check_expectation(&row(401, "x"), &outcome, &wrong);
+        assert_eq!(diffs.len(), 3, "{diffs:?}");
+        let request = LabRequest {
+            id: "r".into(),
+            label: "r".into(),
+            method: "GET".into(),
+            path: "/".into(),
+            headers: Vec::new(),
+            form: None,
+            credential: None,
+            expect: vec![expect],
+        };
+        assert!(expectation_for(&request, FastApiVersion::new(0, 121, 3)).is_some());
+        assert!(expectation_for(&request, FastApiVersion::NEWEST).is_none());
+    }
 }

@@ -92,6 +92,13 @@ pub fn row_from_trace(step: u32, events: &[TraceEvent]) -> Option<ExecRow> {
                 e.outcome == Outcome::Pass
                     && matches!(e.stage, TraceStage::Authenticate | TraceStage::Authorize)
             })
+            // Else whatever answered by itself (a CORS preflight).
+            .or_else(|| {
+                events
+                    .iter()
+                    .rev()
+                    .find(|e| e.outcome == Outcome::Pass && e.check != "route" && e.check != HANDLER_CHECK)
+            })
             .map_or_else(
                 || "no check".to_owned(),
                 |e| e.vars.get("check").cloned().unwrap_or_else(|| format!("{}: passed", e.check)),
@@ -126,6 +133,46 @@ pub fn row_from_trace(step: u32, events: &[TraceEvent]) -> Option<ExecRow> {
         handler_ran: events.iter().any(|e| e.stage == TraceStage::Process && e.check == HANDLER_CHECK),
         vars,
     })
+}
+
+/// Gathers trace events as they stream in (any interleaving of requests) and hands back a
+/// request's complete list when its last event (`respond`/`response`) arrives, ready for
+/// [`row_from_trace`]. Bounded: at most `capacity` requests wait for their end; the oldest is
+/// forgotten first (its events were dropped or its client gave up).
+#[derive(Debug)]
+pub struct TraceCollector {
+    capacity: usize,
+    pending: std::collections::VecDeque<(String, Vec<TraceEvent>)>,
+}
+
+impl TraceCollector {
+    #[must_use]
+    pub fn new(capacity: usize) -> Self {
+        Self { capacity: capacity.max(1), pending: std::collections::VecDeque::new() }
+    }
+
+    /// Adds one event; returns `(req_id, events)` when that request is complete.
+    pub fn push(&mut self, event: TraceEvent) -> Option<(String, Vec<TraceEvent>)> {
+        let last = event.stage == TraceStage::Respond && event.check == RESPONSE_CHECK;
+        let index = match self.pending.iter().position(|(id, _)| *id == event.req_id) {
+            Some(i) => i,
+            None => {
+                if self.pending.len() == self.capacity {
+                    self.pending.pop_front();
+                }
+                self.pending.push_back((event.req_id.clone(), Vec::new()));
+                self.pending.len() - 1
+            }
+        };
+        self.pending[index].1.push(event);
+        if last { self.pending.remove(index) } else { None }
+    }
+
+    /// Requests still waiting for their last event.
+    #[must_use]
+    pub fn waiting(&self) -> usize {
+        self.pending.len()
+    }
 }
 
 /// The variable tracker: one row per variable, columns `Start`, `After step 1`, …
@@ -252,6 +299,36 @@ mod tests {
         assert_eq!(row.stopped_at, TraceStage::Respond);
         assert!(row.handler_ran);
         assert!(row_from_trace(1, &ev[1..]).is_none(), "no row before the respond event");
+    }
+
+    #[test]
+    fn the_collector_completes_interleaved_requests_and_stays_bounded() {
+        let a = events(|t| {
+            receive(t, "(none)");
+            respond(t, "401", "Not authenticated", "");
+        });
+        let mut b = events(|t| {
+            receive(t, "Bearer x");
+            respond(t, "200", "", "{}");
+        });
+        for e in &mut b {
+            e.req_id = "other".into();
+        }
+        let mut c = TraceCollector::new(8);
+        assert!(c.push(a[0].clone()).is_none());
+        assert!(c.push(b[0].clone()).is_none());
+        assert_eq!(c.waiting(), 2);
+        let (id, done) = c.push(b[1].clone()).unwrap();
+        assert_eq!((id.as_str(), done.len()), ("other", 2));
+        let (id, done) = c.push(a[1].clone()).unwrap();
+        assert_eq!(id, "r");
+        assert_eq!(row_from_trace(1, &done).unwrap().status, 401);
+        assert_eq!(c.waiting(), 0);
+        let mut small = TraceCollector::new(1);
+        small.push(a[0].clone());
+        small.push(b[0].clone());
+        assert_eq!(small.waiting(), 1);
+        assert!(small.push(a[1].clone()).unwrap().1.len() == 1, "r's first event was forgotten");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::{ErrorKind, new_error};
 use jsonwebtoken::signature::{Signer, Verifier};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Sha256, Sha512};
@@ -192,49 +192,42 @@ pub fn mint<T: Serialize>(claims: &T, secret: &Secret) -> Result<String, TokenEr
         .map_err(|_| TokenError::Sign)
 }
 
-/// Checks a token as PyJWT's `jwt.decode(token, SECRET, algorithms=["HS256"])` does in the
-/// reference app. `jsonwebtoken` checks the algorithm (HS256 only), the signature, and `exp` /
-/// `nbf` when they are plain integers (no leeway; `exp == now` is already expired, as in PyJWT).
-/// PyJWT is laxer or stricter in a few places, reproduced here after the signature is known to
-/// be good: `exp`/`nbf`/`iat` go through Python's `int()` (a float or a numeric string is fine),
-/// `iat` may not be in the future, a non-empty `aud` is refused (no audience is configured), and
-/// `sub` and `jti` must be strings. The signature segment is base64-decoded as leniently as
-/// PyJWT does (characters outside the alphabet are skipped).
+/// Checks a token as PyJWT 2.15's `jwt.decode(token, SECRET, algorithms=["HS256"])` does in the
+/// reference app, step by step:
+/// 1. three base64url segments, each strict (alphabet only, at most two `=` of real padding,
+///    canonical), as PyJWT's `_decode_base64url_segment`;
+/// 2. a JSON-object header with `alg` exactly `HS256` (so `none` and `HS512` fail), a string `kid`,
+///    a valid `crit`, no detached payload (`b64: false`);
+/// 3. the HMAC-SHA256 signature over the raw `header.payload`, checked by `jsonwebtoken`'s
+///    verifier (our HS256 provider, constant-time);
+/// 4. a JSON-object payload and PyJWT's claim checks: `iat`/`nbf`/`exp` through Python's `int()`,
+///    `exp` in the past (or now) is expired, no non-empty `aud` (none is configured), `sub` and
+///    `jti` strings.
 pub fn verify(token: &str, secret: &Secret) -> Result<DecodedClaims, TokenError> {
     install_provider();
-    let peek = inspect(token);
-    // Name the algorithm problem plainly (`none` is not even an algorithm to `jsonwebtoken`, which
-    // would call it malformed); either way the token is refused.
-    if let Some((header, _)) = &peek
-        && header.get("alg").and_then(serde_json::Value::as_str).is_some_and(|alg| alg != "HS256")
-    {
+    let (signing_input, signature) = token.rsplit_once('.').ok_or(TokenError::Malformed)?;
+    let (header, payload) = signing_input.split_once('.').ok_or(TokenError::Malformed)?;
+    let header = pyjwt_segment(header).ok_or(TokenError::Malformed)?;
+    let payload = pyjwt_segment(payload).ok_or(TokenError::Malformed)?;
+    let signature = pyjwt_segment(signature).ok_or(TokenError::Malformed)?;
+    let header: serde_json::Value = serde_json::from_slice(&header).map_err(|_| TokenError::Malformed)?;
+    let header = header.as_object().ok_or(TokenError::Malformed)?;
+    if header.get("alg").and_then(serde_json::Value::as_str) != Some("HS256") {
         return Err(TokenError::Algorithm);
     }
-    let (signing_input, signature) = token.rsplit_once('.').ok_or(TokenError::Malformed)?;
-    let signature = pyjwt_b64url_decode(signature).ok_or(TokenError::Malformed)?;
-    let token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
-    let is_plain_int =
-        |name: &str| peek.as_ref().is_none_or(|(_, claims)| claims.get(name).is_none_or(|v| v.is_u64()));
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.leeway = 0;
-    validation.reject_tokens_expiring_in_less_than = 1;
-    validation.required_spec_claims.clear();
-    validation.validate_exp = is_plain_int("exp");
-    validation.validate_nbf = is_plain_int("nbf");
-    validation.validate_aud = false;
-    let data = jsonwebtoken::decode::<DecodedClaims>(
-        &token,
+    pyjwt_header_checks(header)?;
+    let genuine = jsonwebtoken::crypto::verify(
+        &URL_SAFE_NO_PAD.encode(&signature),
+        signing_input.as_bytes(),
         &DecodingKey::from_secret(secret.as_bytes()),
-        &validation,
+        Algorithm::HS256,
     )
-    .map_err(|e| match e.kind() {
-        ErrorKind::ExpiredSignature | ErrorKind::InvalidToken => TokenError::Expired,
-        ErrorKind::InvalidSignature => TokenError::BadSignature,
-        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => TokenError::Algorithm,
-        ErrorKind::ImmatureSignature => TokenError::Claim("nbf is in the future".into()),
-        _ => TokenError::Malformed,
-    })?;
-    let claims = data.claims;
+    .map_err(|_| TokenError::Malformed)?;
+    if !genuine {
+        return Err(TokenError::BadSignature);
+    }
+    let claims: serde_json::Value = serde_json::from_slice(&payload).map_err(|_| TokenError::Malformed)?;
+    let serde_json::Value::Object(claims) = claims else { return Err(TokenError::Malformed) };
     pyjwt_claim_checks(&claims, now())?;
     Ok(claims)
 }
@@ -242,14 +235,45 @@ pub fn verify(token: &str, secret: &Secret) -> Result<DecodedClaims, TokenError>
 /// The decoded claims of a token.
 pub type DecodedClaims = serde_json::Map<String, serde_json::Value>;
 
-/// PyJWT's `base64url_decode`: pad to a multiple of 4, then a non-validating decode.
-fn pyjwt_b64url_decode(segment: &str) -> Option<Vec<u8>> {
-    let mut text = segment.replace('-', "+").replace('_', "/");
-    let rem = text.len() % 4;
-    if rem > 0 {
-        text.push_str(&"=".repeat(4 - rem));
+/// PyJWT 2.15's `_decode_base64url_segment`: only the base64url alphabet, optional `=` padding
+/// (at most two, and then a length that is a multiple of 4), no impossible length, and canonical
+/// (re-encoding gives the same text).
+fn pyjwt_segment(segment: &str) -> Option<Vec<u8>> {
+    let stripped = segment.trim_end_matches('=');
+    let padding = segment.len() - stripped.len();
+    if padding > 2 || (padding > 0 && !segment.len().is_multiple_of(4)) || stripped.len() % 4 == 1 {
+        return None;
     }
-    super::pyish::b64decode_lenient(&text)
+    if !stripped.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return None;
+    }
+    let decoded = URL_SAFE_NO_PAD.decode(stripped).ok()?;
+    (URL_SAFE_NO_PAD.encode(&decoded) == stripped).then_some(decoded)
+}
+
+/// PyJWT's `_validate_headers` (`kid` a string; `crit` a non-empty list of supported, present
+/// names) and its refusal of a detached payload (`b64: false`), which the app never passes.
+fn pyjwt_header_checks(header: &serde_json::Map<String, serde_json::Value>) -> Result<(), TokenError> {
+    if header.get("kid").is_some_and(|k| !k.is_string()) {
+        return Err(TokenError::Claim("kid must be a string".into()));
+    }
+    if let Some(crit) = header.get("crit") {
+        let names = crit
+            .as_array()
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| TokenError::Claim("crit must be a non-empty list".into()))?;
+        for name in names {
+            let name =
+                name.as_str().ok_or_else(|| TokenError::Claim("crit values must be strings".into()))?;
+            if name != "b64" || !header.contains_key(name) {
+                return Err(TokenError::Claim(format!("unsupported critical extension {name}")));
+            }
+        }
+    }
+    if header.get("b64") == Some(&serde_json::Value::Bool(false)) {
+        return Err(TokenError::Claim("detached payloads are not accepted".into()));
+    }
+    Ok(())
 }
 
 /// Python's `int(value)` for a JSON value: integers, floats (truncated), booleans and numeric
@@ -496,10 +520,33 @@ mod tests {
         assert!(verify(&sign(serde_json::json!({"sub": "x", "iat": now + 600})), &s).is_err());
         assert!(verify(&sign(serde_json::json!({"sub": "x", "iat": now - 600, "nbf": now - 1})), &s).is_ok());
         assert!(verify(&sign(serde_json::json!({"sub": "x", "nbf": now + 600})), &s).is_err());
-        // The signature segment is decoded leniently: junk outside the alphabet is skipped.
+        // Segments are strict base64url: junk fails, real padding is accepted (as PyJWT 2.15).
         let good = sign(serde_json::json!({"sub": "johndoe"}));
         let (input, sig) = good.rsplit_once('.').unwrap();
-        assert!(verify(&format!("{input}.{}!!", sig), &s).is_ok());
+        assert_eq!(verify(&format!("{input}.{sig}!!"), &s), Err(TokenError::Malformed));
+        assert!(verify(&format!("{input}.{sig}="), &s).is_ok(), "a 43-char signature takes one '='");
+        assert_eq!(verify(&format!("{input}.{sig}=="), &s), Err(TokenError::Malformed));
+        assert_eq!(verify(&format!("{input}.{sig}.x"), &s), Err(TokenError::Malformed));
+        // Header rules: kid must be a string, crit must name supported extensions.
+        let with_header = |h: serde_json::Value| {
+            let head = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&h).unwrap());
+            let body = URL_SAFE_NO_PAD.encode(br#"{"sub":"johndoe"}"#);
+            let input = format!("{head}.{body}");
+            let sig = jsonwebtoken::crypto::sign(
+                input.as_bytes(),
+                &EncodingKey::from_secret(s.as_bytes()),
+                Algorithm::HS256,
+            )
+            .unwrap();
+            format!("{input}.{sig}")
+        };
+        assert!(verify(&with_header(serde_json::json!({"alg": "HS256", "typ": 5})), &s).is_ok());
+        assert!(verify(&with_header(serde_json::json!({"alg": "HS256", "kid": 5})), &s).is_err());
+        assert!(verify(&with_header(serde_json::json!({"alg": "HS256", "crit": ["exp"]})), &s).is_err());
+        assert!(
+            verify(&with_header(serde_json::json!({"alg": "HS256", "b64": false, "crit": ["b64"]})), &s)
+                .is_err()
+        );
     }
 
     #[test]

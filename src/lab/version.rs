@@ -34,6 +34,10 @@ pub struct FastApiVersion {
 ///   everywhere). No FastAPI release pins Starlette to 1.0–1.6 as far as the pins we could read
 ///   (up to FastAPI 0.141.1) show; releases 0.141.2–0.165.0 could not be read here and are
 ///   assumed to keep an open upper bound, which matches the measured 0.165.0.
+///
+/// Other Starlette changes follow the same mapping: every `Cookie` header is read from Starlette
+/// 0.49 (FastAPI 0.121.0, pin `<0.50`), a malformed `Host` is ignored from 1.0.1 and a broken
+/// multipart body is "Invalid multipart data." from 1.4+ (both FastAPI 0.133.0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StarletteCors {

@@ -32,6 +32,21 @@ pub fn letter(i: usize) -> char {
     u8::try_from(i).ok().filter(|&i| i < 26).map_or('?', |i| char::from(b'A' + i))
 }
 
+/// A final answer may name the right choice by its letter in content order ("(option B)");
+/// choices are shown shuffled, so that letter is rewritten to the one on screen.
+#[must_use]
+pub fn relabel_final_answer(question: &Question, shown: char) -> String {
+    let text = question.final_answer.as_str();
+    let Some(at) = question.choices.iter().position(|c| c.id == question.answer) else {
+        return text.to_owned();
+    };
+    let written = letter(at);
+    if written == shown {
+        return text.to_owned();
+    }
+    text.replace(&format!("(option {written})"), &format!("(option {shown})"))
+}
+
 /// Whether choices are shuffled, and the seed for every shuffle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionOptions {
@@ -305,13 +320,14 @@ impl Session {
             hints_used,
             seconds,
         };
+        let final_answer = Md::Inline(relabel_final_answer(q, right.letter));
         let feedback = Feedback {
             correct,
             chosen,
             right,
             mistake,
             solution: q.solution.clone(),
-            final_answer: q.final_answer.clone(),
+            final_answer,
             quick_check: q.quick_check.clone(),
             lab_scenario: q.lab_scenario.clone(),
             hints_used,
@@ -443,6 +459,25 @@ mod tests {
 
     fn plain_order() -> SessionOptions {
         SessionOptions { shuffle_choices: false, seed: 0 }
+    }
+
+    #[test]
+    fn a_final_answer_naming_a_letter_follows_the_shuffle() {
+        let mut q = question("p1", Difficulty::Easy, &[]);
+        q.final_answer = Md::Inline("It is the second one (option B).".into());
+        assert_eq!(relabel_final_answer(&q, 'B'), "It is the second one (option B).");
+        assert_eq!(relabel_final_answer(&q, 'D'), "It is the second one (option D).");
+        // Shuffled sessions hand out the rewritten text, whatever the seed.
+        for seed in 0..20 {
+            let picked = vec![Picked { quiz: "practice".into(), question: q.clone() }];
+            let mut s = Session::new(picked, SessionOptions { shuffle_choices: true, seed }, T0).unwrap();
+            let right = s.right_index().unwrap();
+            let f = s.answer(right, T0).unwrap();
+            assert!(
+                f.final_answer.as_str().ends_with(&format!("(option {}).", f.right.letter)),
+                "seed {seed}"
+            );
+        }
     }
 
     #[test]

@@ -48,6 +48,18 @@ pub enum Action {
         row: u16,
     },
     Resize(u16, u16),
+    /// Quiz: answer with choice `n` (display order, 0-based: A = 0).
+    Answer(usize),
+    /// Quiz: reveal the next hint of the ladder.
+    NextHint,
+    /// Quiz: after the feedback, the next question (or the summary).
+    NextQuestion,
+    /// Quiz: open the lab with the answered question's scenario ready.
+    ProveInLab,
+    /// Quiz summary: a new round with just the missed questions.
+    RetryMissed,
+    /// Quiz: stop now and show the score so far.
+    EndQuiz,
     /// Reader: open the live lab on this page's scenario.
     OpenLab,
     /// The live lab's intents and results (see `lab_screen`).

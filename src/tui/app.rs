@@ -34,6 +34,10 @@ pub struct App {
     pub notice: Option<String>,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// Unix milliseconds now (quiz timing and review days); tests pin it.
+    pub clock: fn() -> u64,
+    /// The quiz left for "prove it in the lab"; leaving the lab returns to it.
+    pub paused_quiz: Option<Box<QuizState>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,12 +57,8 @@ pub enum Screen {
 /// The live lab: see [`super::lab_screen`].
 pub use super::lab_screen::LabState;
 
-/// The visual quiz, practice and review (their own build fills this in).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuizState {
-    pub lesson: usize,
-    pub mode: ModeTarget,
-}
+/// The visual quiz, practice and review: see [`super::quiz_screen`].
+pub use super::quiz_screen::QuizState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HomeFocus {
@@ -257,6 +257,8 @@ impl App {
             overlay: Overlay::None,
             notice: None,
             dirty: true,
+            clock: crate::quiz::now_ms,
+            paused_quiz: None,
         };
         // Start on the lesson the learner was last in.
         if let Some(pos) = app.progress.position()
@@ -305,7 +307,7 @@ impl App {
         match &self.screen {
             Screen::Home => vec![Scope::Home, Scope::Global],
             Screen::Lab(lab) => lab.scopes(),
-            Screen::Quiz(_) => vec![Scope::Quiz, Scope::Global],
+            Screen::Quiz(q) => q.scopes(),
             Screen::Reader(r) => {
                 if r.search.editing {
                     return vec![Scope::Search, Scope::Global];
@@ -434,6 +436,15 @@ impl App {
         match &mut self.screen {
             Screen::Home => self.update_home(action),
             Screen::Reader(_) => self.update_reader(action),
+            Screen::Quiz(_) => {
+                let effects = super::quiz_screen::update(self, action);
+                // "Prove it in the lab" sets the scenario after opening: make it ready now.
+                super::lab_screen::after_update(self);
+                effects
+            }
+            Screen::Lab(_) if action == Action::Back && self.paused_quiz.is_some() => {
+                super::quiz_screen::resume(self)
+            }
             Screen::Lab(_) if action == Action::Back => {
                 self.screen = Screen::Home;
                 Vec::new()
@@ -442,12 +453,6 @@ impl App {
                 let effects = super::lab_screen::update(self, action);
                 super::lab_screen::after_update(self);
                 effects
-            }
-            Screen::Quiz(_) => {
-                if action == Action::Back {
-                    self.screen = Screen::Home;
-                }
-                Vec::new()
             }
         }
     }
@@ -555,8 +560,7 @@ impl App {
                 Vec::new()
             }
             ModeTarget::VisualQuiz | ModeTarget::Practice | ModeTarget::ReviewMissed => {
-                self.screen = Screen::Quiz(QuizState { lesson, mode: target });
-                Vec::new()
+                super::quiz_screen::open_mode(self, lesson, target)
             }
             _ => {
                 self.open_reader(lesson, target);

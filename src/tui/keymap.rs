@@ -32,7 +32,18 @@ pub enum Scope {
     Help,
     Confirm,
     Lab,
+    /// Any quiz screen (scrolling, end, back).
     Quiz,
+    /// A quiz question open for an answer.
+    QuizAsking,
+    /// A quiz question answered: its feedback is shown.
+    QuizAnswered,
+    /// The answered question names a lab scenario.
+    QuizLab,
+    /// The quiz summary, with questions missed.
+    QuizMissed,
+    /// Practice: picking which questions to take.
+    QuizPick,
 }
 
 impl Scope {
@@ -204,7 +215,32 @@ pub static BINDINGS: &[Binding] = &[
         0,
     ),
     b(S::Lab, &[ESC], Action::Back, "Esc", "back to the lessons", 5),
-    b(S::Quiz, &[ESC], Action::Back, "Esc", "back to the lessons", 1),
+    b(S::QuizAsking, &[k('a'), k('A'), k('1')], Action::Answer(0), "A-D/1-4", "answer", 1),
+    b(S::QuizAsking, &[k('b'), k('B'), k('2')], Action::Answer(1), "A-D/1-4", "answer", 1),
+    b(S::QuizAsking, &[k('c'), k('C'), k('3')], Action::Answer(2), "A-D/1-4", "answer", 1),
+    b(S::QuizAsking, &[k('d'), k('D'), k('4')], Action::Answer(3), "A-D/1-4", "answer", 1),
+    b(S::QuizAsking, &[k('h')], Action::NextHint, "h", "reveal the next hint", 2),
+    b(S::QuizAsking, &[DOWN, k('j')], Action::Down, "↑/↓", "move between the choices", 0),
+    b(S::QuizAsking, &[UP, k('k')], Action::Up, "↑/↓", "move between the choices", 0),
+    b(S::QuizAsking, &[ENTER], Action::Commit, "Enter", "answer with the highlighted choice", 0),
+    b(S::QuizAnswered, &[k('n'), ENTER, RIGHT], Action::NextQuestion, "n/Enter", "next question", 1),
+    b(S::QuizLab, &[k('l')], Action::ProveInLab, "l", "prove it in the lab", 2),
+    b(S::QuizMissed, &[k('r')], Action::RetryMissed, "r", "retry just the missed questions", 1),
+    b(S::QuizPick, &[ENTER], Action::Commit, "1-4/Enter", "start with these questions", 1),
+    b(S::QuizPick, &[k('1')], Action::Choose(0), "1-4/Enter", "start with these questions", 1),
+    b(S::QuizPick, &[k('2')], Action::Choose(1), "1-4/Enter", "start with these questions", 1),
+    b(S::QuizPick, &[k('3')], Action::Choose(2), "1-4/Enter", "start with these questions", 1),
+    b(S::QuizPick, &[k('4')], Action::Choose(3), "1-4/Enter", "start with these questions", 1),
+    b(S::QuizPick, &[DOWN, k('j')], Action::Down, "↑/↓", "move between the choices", 2),
+    b(S::QuizPick, &[UP, k('k')], Action::Up, "↑/↓", "move between the choices", 2),
+    b(S::Quiz, &[DOWN, k('j')], Action::Down, "j/k", "scroll down / up", 0),
+    b(S::Quiz, &[UP, k('k')], Action::Up, "j/k", "scroll down / up", 0),
+    b(S::Quiz, &[PGDN, k(' ')], Action::PageDown, "PgDn/Space", "page down", 0),
+    b(S::Quiz, &[PGUP], Action::PageUp, "PgUp", "page up", 0),
+    b(S::Quiz, &[HOME, k('g')], Action::Top, "g/Home", "top", 0),
+    b(S::Quiz, &[END, k('G')], Action::Bottom, "G/End", "bottom", 0),
+    b(S::Quiz, &[k('e')], Action::EndQuiz, "e", "end the quiz and see the score", 0),
+    b(S::Quiz, &[ESC], Action::Back, "Esc", "back to the lessons", 3),
     // Everywhere.
     b(S::Global, &[ctrl('c')], Action::Quit, "Ctrl-C", "quit, even while typing", 0),
     b(S::Global, &[k('q')], Action::Quit, "q", "quit", 7),

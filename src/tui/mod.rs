@@ -13,6 +13,7 @@ pub mod keymap;
 pub mod lab_screen;
 pub mod layout;
 pub mod markdown;
+pub mod quiz_screen;
 pub mod saved;
 pub mod strings;
 pub mod terminal;
@@ -33,18 +34,22 @@ pub enum TuiError {
 
 /// Opens the interface on a catalog and runs it until the learner quits.
 pub fn run(catalog: Catalog, theme: &'static theme::Theme) -> Result<(), TuiError> {
-    run_on(catalog, theme, None)
+    run_with(catalog, theme, |_| {})
 }
 
 /// Opens the interface straight on the live lab (`apisec-tutor lab`); Esc leads home.
 pub fn run_lab(catalog: Catalog, theme: &'static theme::Theme, lab: app::LabState) -> Result<(), TuiError> {
-    run_on(catalog, theme, Some(lab))
+    run_with(catalog, theme, move |app| {
+        app.home.lesson = lab.lesson;
+        app.screen = app::Screen::Lab(Box::new(lab));
+    })
 }
 
-fn run_on(
+/// Like [`run`], with `start` putting the app on its first screen (e.g. `quiz` opens the quiz).
+pub fn run_with(
     catalog: Catalog,
     theme: &'static theme::Theme,
-    lab: Option<app::LabState>,
+    start: impl FnOnce(&mut app::App),
 ) -> Result<(), TuiError> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let (dir, dir_notice) = match saved::Store::default_dir() {
@@ -56,10 +61,7 @@ fn run_on(
     let size = guard.terminal.size()?;
     let mut app = app::App::new(catalog, theme, progress, Rect::new(0, 0, size.width, size.height));
     app.notice = dir_notice.or_else(|| notices.into_iter().next());
-    if let Some(lab) = lab {
-        app.home.lesson = lab.lesson;
-        app.screen = app::Screen::Lab(Box::new(lab));
-    }
+    start(&mut app);
     let result = runtime.block_on(event_loop::run(app, &mut store, &mut guard));
     drop(guard);
     result

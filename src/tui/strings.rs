@@ -66,6 +66,164 @@ pub const COMING_QUIZ: &str =
     "The interactive quiz is coming in this build. Meanwhile take it as text: apisec-tutor quiz --plain";
 pub const BACK_HINT: &str = "Esc goes back to the lessons.";
 
+// The quiz screen
+pub const QUIZ_VISUAL: &str = "Visual quiz";
+pub const QUIZ_PRACTICE: &str = "Practice";
+pub const QUIZ_REVIEW: &str = "Review missed";
+pub const QUIZ_UNAVAILABLE: &str = "No quiz here yet";
+pub const QUIZ_TABLE: &str = "The execution table";
+pub const QUIZ_YOUR_ANSWER: &str = "← your answer";
+pub const QUIZ_RIGHT_ANSWER: &str = "← the right answer";
+pub const QUIZ_SOLUTION: &str = "Worked solution";
+pub const QUIZ_FINAL: &str = "Final answer";
+pub const QUIZ_QUICK_CHECK: &str = "Quick check: ";
+pub const QUIZ_FINISHED: &str = "Quiz finished";
+pub const QUIZ_REVIEW_FINISHED: &str = "Review finished";
+pub const QUIZ_SCORE: &str = "Score: ";
+pub const QUIZ_TIME: &str = "Time: ";
+pub const QUIZ_SCORING_RULE: &str =
+    "A right answer is worth 1 point, less 0.25 per hint (never below 0.25); a wrong one 0.";
+pub const QUIZ_BY_DIFFICULTY: &str = "By difficulty";
+pub const QUIZ_BY_TAG: &str = "By tag";
+pub const QUIZ_COL_DIFFICULTY: &str = "Difficulty";
+pub const QUIZ_COL_TAG: &str = "Tag";
+pub const QUIZ_COL_RIGHT: &str = "Right";
+pub const QUIZ_COL_POINTS: &str = "Points";
+pub const QUIZ_NONE_MISSED: &str = "Nothing missed.";
+pub const QUIZ_REVIEW_NOTE: &str =
+    "Missed questions also come back in Review missed from tomorrow, until you get them right.";
+pub const QUIZ_PICK: &str = "Which questions?";
+pub const QUIZ_NOTHING_DUE: &str = "Nothing to review today";
+pub const QUIZ_REVIEW_HOW: &str = "How review works: a question you miss comes back the next day; one you \
+    get right without hints waits longer each time (1, 2, 4, 8, then 16 days).";
+
+#[must_use]
+pub fn quiz_none(mode: &str, lesson: &str) -> String {
+    format!("The lesson \"{lesson}\" has no {} to take.", mode.to_lowercase())
+}
+
+#[must_use]
+pub fn question_of(n: usize, total: usize) -> String {
+    format!("Question {n} of {total}")
+}
+
+#[must_use]
+pub fn hint_of(n: usize, total: usize) -> String {
+    format!("Hint {n}/{total}:")
+}
+
+/// Under the hints: what the question is worth now and what the next hint would cost.
+#[must_use]
+pub fn hint_offer(shown: usize, total: usize, worth: &str, worth_next: &str) -> String {
+    if shown < total {
+        format!(
+            "Press h for hint {}/{total}: this question is worth {worth} now, {worth_next} after it.",
+            shown + 1
+        )
+    } else {
+        format!("No hints left: this question is worth {worth} if you answer right.")
+    }
+}
+
+#[must_use]
+pub fn worth_now(used: usize, total: usize, worth: &str) -> String {
+    if total == 0 {
+        format!("no hints · worth {worth}")
+    } else {
+        format!("hint {used}/{total} · worth {worth} now")
+    }
+}
+
+#[must_use]
+pub fn points_earned(mark: &str, points: &str) -> String {
+    format!("{mark} {points} points")
+}
+
+#[must_use]
+pub fn quiz_right(points: &str, hints: u32) -> String {
+    match hints {
+        0 => format!("Right: {points} point."),
+        1 => format!("Right: {points} points (1 hint used)."),
+        n => format!("Right: {points} points ({n} hints used)."),
+    }
+}
+
+#[must_use]
+pub fn quiz_wrong(chosen: char, right: char) -> String {
+    format!("Not quite: you chose {chosen}, the answer is {right}.")
+}
+
+#[must_use]
+pub fn quiz_why_tempting(letter: char) -> String {
+    format!("Why {letter} is tempting, and why it is wrong")
+}
+
+#[must_use]
+pub fn quiz_prove(scenario: &str) -> String {
+    format!("Prove it in the lab: press l to open it with the {scenario} requests ready.")
+}
+
+#[must_use]
+pub fn score(points: &str, answered: usize, right: usize) -> String {
+    format!("{points} of {answered} points ({right} of {answered} right)")
+}
+
+#[must_use]
+pub fn answered_of(answered: usize, total: usize) -> String {
+    format!(" · {answered} of {total} questions answered")
+}
+
+/// `75 s`, `2 min 05 s`.
+#[must_use]
+pub fn duration(seconds: u32) -> String {
+    if seconds < 60 { format!("{seconds} s") } else { format!("{} min {:02} s", seconds / 60, seconds % 60) }
+}
+
+#[must_use]
+pub fn missed_heading(n: usize) -> String {
+    format!("Missed ({n})")
+}
+
+#[must_use]
+pub fn retry_offer(n: usize) -> String {
+    if n == 1 {
+        "Press r to retry the missed question now.".to_owned()
+    } else {
+        format!("Press r to retry just these {n} questions now.")
+    }
+}
+
+#[must_use]
+pub fn next_review(days: Option<i64>) -> String {
+    match days {
+        None => "You have not answered any quiz question yet, so nothing is waiting. Take the practice \
+            or the visual quiz; what you miss comes back here."
+            .to_owned(),
+        Some(1) => "You are up to date. The next review is due tomorrow.".to_owned(),
+        Some(n) => format!("You are up to date. The next review is due in {n} days."),
+    }
+}
+
+#[must_use]
+pub fn pick_option(difficulty: Option<&str>, n: usize) -> String {
+    let what = if n == 1 { "question" } else { "questions" };
+    match difficulty {
+        None => format!("All {n} {what}"),
+        Some(d) => format!("{}{} ({n} {what})", d[..1].to_uppercase(), &d[1..]),
+    }
+}
+
+/// Beside "Review missed" on the home screen.
+#[must_use]
+pub fn due_today(n: usize) -> String {
+    format!("{n} due today")
+}
+
+#[must_use]
+pub fn lines(top: usize, bottom: usize, total: usize) -> String {
+    format!("lines {top}-{bottom} of {total}")
+}
+
 // Overlays and notices
 pub const HELP_TITLE: &str = "Keys";
 pub const HELP_CLOSE: &str = "? or Esc closes this help";

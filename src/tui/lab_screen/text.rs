@@ -145,3 +145,6 @@ pub fn evicted(max: usize) -> String {
 }
 
 pub const NO_PAGE_SCENARIO: &str = "this page has no lab scenario";
+
+pub const NOT_A_TERMINAL: &str = "apisec-tutor: stdout is not a terminal, so the lab screen cannot be drawn.\n\
+    Use `apisec-tutor lab --plain --replay-seed` (or `--scenario ID`) to send the requests and print the table as text.";

@@ -115,6 +115,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App) {
             && let Some(mode) = lesson.modes.get(*m)
         {
             spans.push(Span::styled(format!("  {}", mode_kind(mode.opens)), t.dim));
+            let due = crate::tui::quiz_screen::due_today(app);
+            if mode.opens == crate::content::ModeTarget::ReviewMissed && due > 0 {
+                spans.push(Span::styled(format!(" {}", s::due_today(due)), t.accent));
+            }
         }
         lines.push(Line::from(spans));
     }
