@@ -200,7 +200,7 @@ const fn jwt(label: &'static str, credential: &'static str) -> Preset {
     Preset { label, headers: &[], credential: Some(credential) }
 }
 
-pub const PRESETS: [Preset; 19] = [
+pub const PRESETS: [Preset; 20] = [
     lit("good token", &["Authorization: Bearer securetoken"]),
     lit("bad token", &["Authorization: Bearer wrongtoken"]),
     lit("no header", &[]),
@@ -209,7 +209,8 @@ pub const PRESETS: [Preset; 19] = [
     lit("lower-case scheme", &["Authorization: bearer securetoken"]),
     lit("extra spaces", &["Authorization: Bearer  securetoken"]),
     lit("API key header", &["X-API-Key: anything-at-all"]),
-    jwt("fresh JWT (as /token issues)", "fresh-jwt"),
+    jwt("fresh JWT from POST /token", TOKEN_ENDPOINT),
+    jwt("fresh JWT (minted like /token)", "fresh-jwt"),
     jwt("expired JWT", "expired-jwt"),
     jwt("JWT signed with another key", "wrong-key-jwt"),
     jwt("alg: none JWT", "alg-none-jwt"),
@@ -221,6 +222,10 @@ pub const PRESETS: [Preset; 19] = [
     lit("trusted Origin", &["Origin: https://trustedclient.com", "Authorization: Bearer securetoken"]),
     jwt("JWT with no exp", "no-exp-jwt"),
 ];
+
+/// Not a content preset: the runner logs in with `POST /token` (johndoe / secret) and sends the
+/// access token it gets back.
+pub const TOKEN_ENDPOINT: &str = "login-via-token-endpoint";
 
 /// A request edited by hand (the compose form).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -514,6 +519,8 @@ pub struct LabState {
     pub evicted: u64,
     /// Where each demo API instance listens (for copying a row as curl or httpie).
     pub urls: Vec<(Profile, String)>,
+    /// Lines the pane (other than the table) is scrolled down; reset when the row or pane changes.
+    pub scroll: u16,
 }
 
 impl LabState {
@@ -547,6 +554,7 @@ impl LabState {
             last_batch: Vec::new(),
             evicted: 0,
             urls: Vec::new(),
+            scroll: 0,
         }
     }
 
@@ -1011,7 +1019,12 @@ pub fn after_update(app: &mut App) {
 
 fn navigate(state: &mut LabState, action: Action, size: ratatui::layout::Rect) -> Vec<Effect> {
     let n = state.rows.len();
+    let (before_row, before_pane) = (state.selected, state.pane);
+    let table_pane = layout::shown_pane(size, state.pane) == Pane::Table;
     match action {
+        // PgUp/PgDn scroll a long pane (trace, inspector…); on the table they move ten rows.
+        Action::PageDown if !table_pane => state.scroll = state.scroll.saturating_add(5),
+        Action::PageUp if !table_pane => state.scroll = state.scroll.saturating_sub(5),
         Action::Click { col, row } => {
             if let Some(p) = layout::tab_at(size, state, col, row) {
                 state.pane = p;
@@ -1033,6 +1046,9 @@ fn navigate(state: &mut LabState, action: Action, size: ratatui::layout::Rect) -
             state.pane = shown[(i + 1) % shown.len()];
         }
         _ => {}
+    }
+    if (state.selected, state.pane) != (before_row, before_pane) {
+        state.scroll = 0;
     }
     Vec::new()
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::{CompareKind, LabEffect, LabMsg, Profile, REQ_PREFIX, SecretKind, Side};
+use super::{CompareKind, LabEffect, LabMsg, Profile, REQ_PREFIX, SecretKind, Side, TOKEN_ENDPOINT};
 use crate::content::LabRequest;
 use crate::lab::client::{LabClient, Outcome, prepare};
 use crate::lab::server::{self, RunningLab};
@@ -181,6 +181,20 @@ impl Actor {
                         .await;
                     return;
                 };
+                let mut request = *request;
+                if request.credential.as_deref() == Some(TOKEN_ENDPOINT) {
+                    match login(&client, id).await {
+                        Ok(token) => {
+                            request.credential = None;
+                            request.headers.retain(|h| !h.to_ascii_lowercase().starts_with("authorization:"));
+                            request.headers.push(format!("Authorization: Bearer {token}"));
+                        }
+                        Err(error) => {
+                            let _ = self.tx.send(msg(LabMsg::Failed { id, error })).await;
+                            return;
+                        }
+                    }
+                }
                 let prepared = match prepare(&request, &self.secret_for(profile), tokens::now()) {
                     Ok(p) => p,
                     Err(e) => {
@@ -310,6 +324,23 @@ impl Actor {
     }
 }
 
+/// Logs in as the reference app's johndoe with `POST /token` and returns the access token.
+async fn login(client: &LabClient, id: super::RowId) -> Result<String, String> {
+    let form = crate::lab::client::Prepared {
+        method: "POST".into(),
+        target: "/token".into(),
+        headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())],
+        body: Some("username=johndoe&password=secret".into()),
+    };
+    let outcome = client.send(&form, &format!("login-{id}")).await.map_err(|e| e.to_string())?;
+    let body: serde_json::Value = serde_json::from_slice(&outcome.body)
+        .map_err(|_| format!("POST /token answered {}", outcome.status))?;
+    body.get("access_token")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("POST /token answered {} without a token", outcome.status))
+}
+
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_owned();
@@ -365,6 +396,14 @@ mod tests {
         let (outcome, events) = collect(&mut rx, 7).await;
         assert_eq!(outcome.map(|o| o.status), Some(401));
         assert!(events >= 3, "{events}");
+        // A token fetched from POST /token opens /users/me.
+        let mut me = crate::lab::seed::seed_requests().remove(0);
+        me.path = "/users/me".into();
+        me.headers.clear();
+        me.credential = Some(TOKEN_ENDPOINT.into());
+        runner.run(LabEffect::Send { id: 8, profile: state.profile, request: Box::new(me) });
+        let (outcome, _) = collect(&mut rx, 8).await;
+        assert_eq!(outcome.map(|o| o.status), Some(200));
         // The other version restarts the server; a comparison starts its own pair.
         let mut old = state.clone();
         old.profile.fastapi = FastApiVersion::new(0, 121, 3);

@@ -334,3 +334,19 @@ fn workbench_edits_claims_and_asks_the_runner_to_sign() {
     let Some(Effect::Lab(LabEffect::Send { request, .. })) = effects.first() else { panic!("{effects:?}") };
     assert_eq!(request.headers, vec!["Authorization: Bearer a.b.c".to_owned()]);
 }
+
+#[test]
+fn page_keys_scroll_a_long_pane_and_a_new_row_starts_at_the_top() {
+    let mut app = lab_app(80, 24);
+    for _ in 0..3 {
+        app.update(Action::Lab(LabMsg::Primary));
+    }
+    app.update(Action::PageUp);
+    assert_eq!(lab(&app).selected, 0, "on the table, PgUp moves rows");
+    app.update(Action::Lab(LabMsg::Pane(Pane::Inspector)));
+    app.update(Action::PageDown);
+    app.update(Action::PageDown);
+    assert_eq!((lab(&app).scroll, lab(&app).selected), (10, 0));
+    app.update(Action::Down);
+    assert_eq!((lab(&app).scroll, lab(&app).selected), (0, 1));
+}

@@ -361,7 +361,8 @@ fn flow(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState, 
         lines.push(Line::from(""));
         lines.extend(event_lines(row, t, false));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let scroll = if events { state.scroll } else { 0 };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), inner);
 }
 
 /// What the seed's table gets wrong about this row, if anything.
@@ -423,24 +424,21 @@ fn trace(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState)
         Some(row) => event_lines(row, t, true),
         None => vec![Line::from(Span::styled(s::NO_SELECTION, t.dim))],
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((state.scroll, 0)).block(block),
+        area,
+    );
 }
 
 fn tracker_pane(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState) {
     let block = boxed(s::PANE_TRACKER, t);
     // The rows up to the selected one that have a trace, as many as fit.
     let fit = usize::from(area.width.saturating_sub(16) / 17).max(1);
-    let execs: Vec<ExecRow> = state
-        .rows
-        .iter()
-        .take(state.selected + 1)
-        .filter_map(|r| r.exec.clone())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .take(fit)
-        .rev()
-        .collect();
+    // Walks back from the selection, so a long history costs nothing extra.
+    let end = (state.selected + 1).min(state.rows.len());
+    let mut execs: Vec<ExecRow> =
+        state.rows.range(..end).rev().filter_map(|r| r.exec.clone()).take(fit).collect();
+    execs.reverse();
     if execs.is_empty() {
         frame.render_widget(Paragraph::new(Span::styled(s::NO_SELECTION, t.dim)).block(block), area);
         return;
@@ -511,7 +509,10 @@ fn inspector(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabSt
         RowState::Failed(e) => lines.push(Line::from(Span::styled(format!("failed: {e}"), t.bad))),
         RowState::Sending => lines.push(Line::from(Span::styled(s::INSPECT_NO_RESPONSE, t.dim))),
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((state.scroll, 0)).block(block),
+        area,
+    );
 }
 
 fn compare(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState) {
@@ -639,7 +640,10 @@ fn workbench(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabSt
     if let Some(signed) = &wb.signed {
         lines.push(Line::from(vec![Span::styled("signed: ", t.dim), Span::raw(signed.clone())]));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((state.scroll, 0)).block(block),
+        area,
+    );
 }
 
 #[cfg(test)]
