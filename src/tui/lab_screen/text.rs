@@ -36,6 +36,8 @@ pub const NO_SCENARIOS: &str = "(the content has no lab scenarios)";
 
 pub const INSPECT_REQUEST: &str = "Request";
 pub const INSPECT_RESPONSE: &str = "Response";
+pub const CLIENT_HEADERS: &str =
+    "(the client adds host, accept: */* and x-apisec-request-id, which finds the trace)";
 pub const INSPECT_NO_RESPONSE: &str = "(no response yet)";
 
 pub const COMPARE_HINT: &str = "1 CORS wildcard vs trusted · 2 no expiry check vs expiry · 3 secret in code vs from the environment · Enter runs it";

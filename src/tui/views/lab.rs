@@ -488,6 +488,7 @@ fn inspector(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabSt
                 lines.push(Line::from(""));
                 lines.push(Line::from(body.clone()));
             }
+            lines.push(Line::from(Span::styled(s::CLIENT_HEADERS, t.dim)));
         }
         None => lines.push(Line::from(Span::styled(s::SENDING, t.dim))),
     }
