@@ -123,9 +123,12 @@ impl Actor {
             std::mem::take(&mut self.servers).into_iter().partition(|i| stop(&i.profile));
         self.servers = kept;
         // Stopped together: each may wait out its grace period for keep-alive connections.
-        let stops = gone.into_iter().map(|i| {
-            i.forwarder.abort();
-            i.lab.shutdown()
+        // Dropping the client first closes its idle keep-alive connections, so the graceful
+        // shutdown need not wait out its grace period for them.
+        let stops = gone.into_iter().map(|Instance { lab, client, forwarder, .. }| {
+            drop(client);
+            forwarder.abort();
+            lab.shutdown()
         });
         // A server that stopped with an error has nothing left to stop.
         let _ = futures_util::future::join_all(stops).await;
