@@ -10,6 +10,7 @@ use super::TuiError;
 use super::action::{Action, Effect};
 use super::app::App;
 use super::keymap;
+use super::lab_screen::LabEffect;
 use super::lab_screen::runner::{self, LabRunner};
 use super::saved::Store;
 use super::terminal::TerminalGuard;
@@ -81,6 +82,13 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
                 }
                 Effect::SaveProgress => {}
                 Effect::Quit => quit = true,
+                Effect::Lab(LabEffect::Osc52(text)) => {
+                    // Best effort: a terminal without OSC 52 ignores it (the file was written).
+                    let seq = super::lab_screen::clipboard::osc52(&text);
+                    let backend = terminal.backend_mut();
+                    let _ = std::io::Write::write_all(backend, seq.as_bytes())
+                        .and_then(|()| std::io::Write::flush(backend));
+                }
                 Effect::Lab(effect) => lab.run(effect),
             }
         }

@@ -17,20 +17,29 @@ const TOOL_TIMEOUT: Duration = Duration::from_millis(1500);
 const TOOLS: [(&str, &[&str]); 3] =
     [("wl-copy", &[]), ("xclip", &["-selection", "clipboard"]), ("pbcopy", &[])];
 
-/// Copies `text` and says where it went.
+/// Copies `text` and says where it went. `true` when no clipboard tool took it: the caller then
+/// also offers it to the terminal's own clipboard (OSC 52), which may or may not accept it, so
+/// the file is written either way.
 #[must_use]
-pub fn copy(text: &str, format: CopyFormat) -> String {
+pub fn copy(text: &str, format: CopyFormat) -> (String, bool) {
     for (tool, args) in TOOLS {
         if run_tool(tool, args, text) {
-            return text::copied_to_clipboard(format.label(), tool);
+            return (text::copied_to_clipboard(format.label(), tool), false);
         }
     }
     let dir =
         crate::progress::Store::default_dir().unwrap_or_else(|_| std::env::temp_dir().join("apisec-tutor"));
     match write_file(&dir, text, format) {
-        Ok(path) => text::copied_to_file(format.label(), &path),
-        Err(e) => text::copy_failed(&e.to_string()),
+        Ok(path) => (text::copied_to_file(format.label(), &path), true),
+        Err(e) => (text::copy_failed(&e.to_string()), true),
     }
+}
+
+/// The OSC 52 sequence that asks the terminal to put `text` on the system clipboard.
+#[must_use]
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 
 /// Whether a display server is around for the tool to talk to (else xclip would fail slowly).
@@ -92,5 +101,6 @@ mod tests {
         assert!(path.ends_with("copied-request.sh"));
         let notice = text::copied_to_file("curl", &path);
         assert!(notice.contains(&path.display().to_string()));
+        assert_eq!(osc52("hi"), "\x1b]52;c;aGk=\x07");
     }
 }

@@ -430,6 +430,11 @@ pub enum LabMsg {
     },
     Signed(Result<String, String>),
     Notice(String),
+    /// A copy is done; `osc52`: no clipboard tool took it, so offer it to the terminal too.
+    Copied {
+        notice: String,
+        osc52: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -482,6 +487,8 @@ pub enum LabEffect {
         text: String,
         format: CopyFormat,
     },
+    /// Written to the terminal by the event loop (it owns the terminal), not by the runner.
+    Osc52(String),
 }
 
 /// The lab screen's state.
@@ -960,6 +967,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         LabMsg::Notice(text) => {
             *notice = Some(text);
             Vec::new()
+        }
+        LabMsg::Copied { notice: text, osc52 } => {
+            *notice = Some(match &osc52 {
+                Some(_) => format!("{text} {}", text::OSC52_TOO),
+                None => text,
+            });
+            osc52.map(|t| vec![Effect::Lab(LabEffect::Osc52(t))]).unwrap_or_default()
         }
     }
 }

@@ -229,13 +229,18 @@ impl Actor {
                 let result = workbench::sign(&claims, with, &self.secret).map_err(|e| e.to_string());
                 let _ = self.tx.send(msg(LabMsg::Signed(result))).await;
             }
+            // The event loop writes it to the terminal; nothing for the runner to do.
+            LabEffect::Osc52(_) => {}
             LabEffect::Copy { text, format } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let notice = tokio::task::spawn_blocking(move || super::clipboard::copy(&text, format))
-                        .await
-                        .unwrap_or_else(|e| super::text::copy_failed(&e.to_string()));
-                    let _ = tx.send(msg(LabMsg::Notice(notice))).await;
+                    let for_terminal = text.clone();
+                    let (notice, fallback) =
+                        tokio::task::spawn_blocking(move || super::clipboard::copy(&text, format))
+                            .await
+                            .unwrap_or_else(|e| (super::text::copy_failed(&e.to_string()), true));
+                    let osc52 = fallback.then_some(for_terminal);
+                    let _ = tx.send(msg(LabMsg::Copied { notice, osc52 })).await;
                 });
             }
         }

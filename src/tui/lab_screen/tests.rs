@@ -350,3 +350,21 @@ fn page_keys_scroll_a_long_pane_and_a_new_row_starts_at_the_top() {
     app.update(Action::Down);
     assert_eq!((lab(&app).scroll, lab(&app).selected), (0, 1));
 }
+
+#[tokio::test]
+async fn copying_asks_the_runner_and_a_fallback_goes_to_the_terminal_too() {
+    let mut app = lab_app(80, 24);
+    let none = app.update(Action::Lab(LabMsg::Copy(CopyFormat::Curl)));
+    assert!(none.is_empty(), "nothing selected yet");
+    app.update(Action::Lab(LabMsg::ReplaySeed));
+    answer_all(&mut app).await;
+    let effects = app.update(Action::Lab(LabMsg::Copy(CopyFormat::Curl)));
+    let Some(Effect::Lab(LabEffect::Copy { text, .. })) = effects.first() else { panic!("{effects:?}") };
+    assert_eq!(text, "curl -i -X GET 'http://127.0.0.1:8000/items/' -H 'Authorization: Bearer securetoken'");
+    let effects =
+        app.update(Action::Lab(LabMsg::Copied { notice: "written to f".into(), osc52: Some(text.clone()) }));
+    assert_eq!(effects, vec![Effect::Lab(LabEffect::Osc52(text.clone()))]);
+    assert!(app.notice.as_deref().is_some_and(|n| n.starts_with("written to f")));
+    let effects = app.update(Action::Lab(LabMsg::Copied { notice: "copied".into(), osc52: None }));
+    assert!(effects.is_empty());
+}

@@ -63,6 +63,7 @@ pub const EDIT_FORM: [&str; 4] = ["Method", "Path", "Headers (Name: value | Name
 pub const EDIT_CLAIM: &str = "New value for the claim";
 
 pub const WENT_THROUGH: &str = "Went all the way through: every check passed and the handler answered.";
+pub const OSC52_TOO: &str = "(also offered to the terminal's clipboard)";
 pub const SEED_NOTES: &str = "Where real FastAPI differs from the seed's table";
 
 #[must_use]
