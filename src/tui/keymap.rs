@@ -202,6 +202,7 @@ pub static BINDINGS: &[Binding] = &[
     b(S::Lab, &[k('1')], Action::Lab(LabMsg::Digit(1)), "1-3", "pick a comparison / edit a claim", 0),
     b(S::Lab, &[k('2')], Action::Lab(LabMsg::Digit(2)), "1-3", "pick a comparison / edit a claim", 0),
     b(S::Lab, &[k('3')], Action::Lab(LabMsg::Digit(3)), "1-3", "pick a comparison / edit a claim", 0),
+    b(S::Lab, &[k('4')], Action::Lab(LabMsg::Digit(4)), "4", "workbench: set any claim (name=value)", 0),
     b(S::Lab, &[k('x')], Action::Lab(LabMsg::ToggleExp), "x", "workbench: exp in the past / fresh", 0),
     b(S::Lab, &[k('K')], Action::Lab(LabMsg::NextKey), "K", "workbench: next signing key", 0),
     b(S::Lab, &[k('c')], Action::Lab(LabMsg::Copy(CopyFormat::Curl)), "c", "copy the row as curl", 0),

@@ -828,6 +828,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         1 => "sub",
                         2 => "scope",
                         3 => "role",
+                        // Any claim, typed as `name=value`.
+                        4 => {
+                            state.input = Some(Input::Claim("", String::new()));
+                            return Vec::new();
+                        }
                         _ => return Vec::new(),
                     };
                     let current = state.workbench.claims.get(claim).map(value_text).unwrap_or_default();
@@ -1151,6 +1156,23 @@ fn submit_input(state: &mut LabState) -> Vec<Effect> {
             let (id, effect) = state.push(request, None, false, profile);
             state.last_batch = vec![id];
             vec![effect]
+        }
+        Input::Claim("", typed) => {
+            // `name=value`: a JSON value (number, true, null…) stays one, anything else is a
+            // string; `name=` removes the claim.
+            if let Some((name, value)) = typed.split_once('=')
+                && !name.trim().is_empty()
+            {
+                let name = name.trim().to_owned();
+                if value.is_empty() {
+                    state.workbench.claims.remove(&name);
+                } else {
+                    let v = serde_json::from_str::<Value>(value)
+                        .unwrap_or_else(|_| Value::String(value.to_owned()));
+                    state.workbench.claims.insert(name, v);
+                }
+            }
+            Vec::new()
         }
         Input::Claim(name, value) => {
             state.workbench.claims.insert(name.to_owned(), Value::String(value));

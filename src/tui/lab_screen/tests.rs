@@ -320,6 +320,16 @@ fn workbench_edits_claims_and_asks_the_runner_to_sign() {
         app.update(Action::Input(c));
     }
     app.update(Action::InputSubmit);
+    for typed in ["aud=api", "n=7", "role="] {
+        app.update(Action::Lab(LabMsg::Digit(4)));
+        for c in typed.chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::InputSubmit);
+    }
+    let claims = &lab(&app).workbench.claims;
+    assert_eq!((claims["aud"].clone(), claims["n"].clone()), (Value::from("api"), Value::from(7)));
+    assert!(!claims.contains_key("role"));
     app.update(Action::Lab(LabMsg::ToggleExp));
     app.update(Action::Lab(LabMsg::NextKey));
     let effects = app.update(Action::Lab(LabMsg::Primary));

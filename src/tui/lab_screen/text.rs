@@ -46,8 +46,7 @@ pub const COMPARE_DIFFERS: &str = "◆ differs";
 pub const VULNERABLE: &str = "Vulnerable";
 pub const FIXED: &str = "Fixed";
 
-pub const WB_HINT: &str =
-    "1 sub · 2 scope · 3 role · x exp in the past / fresh · K signing key · Enter sign and send to /users/me";
+pub const WB_HINT: &str = "1 sub · 2 scope · 3 role · 4 any claim · x exp in the past / fresh · K signing key · Enter sign and send to /users/me";
 pub const WB_EMPTY: &str =
     "No token yet: the claims below are what POST /token issues. Press w on a row to load its token.";
 pub const WB_HEADER: &str = "Header";
@@ -61,6 +60,8 @@ pub const WB_EXP_KEEP: &str = "as loaded";
 pub const EDIT_PREDICT: &str = "Predict the status code (e.g. 401), Enter to keep it for the next send";
 pub const EDIT_FORM: [&str; 4] = ["Method", "Path", "Headers (Name: value | Name: value)", "Body"];
 pub const EDIT_CLAIM: &str = "New value for the claim";
+pub const EDIT_ANY_CLAIM: &str =
+    "Any claim as name=value (JSON values stay typed; name= removes it) · Enter keeps it";
 
 pub const WENT_THROUGH: &str = "Went all the way through: every check passed and the handler answered.";
 pub const OSC52_TOO: &str = "(also offered to the terminal's clipboard)";

@@ -97,6 +97,7 @@ fn compose(frame: &mut Frame<'_>, area: Rect, app: &App, state: &LabState) {
                 format!("{} ({}/{}) · Enter next · Esc cancel", s::EDIT_FORM[*i], i + 1, s::EDIT_FORM.len()),
                 form.field(*i).to_owned(),
             ),
+            Input::Claim("", v) => (s::EDIT_ANY_CLAIM.to_owned(), v.clone()),
             Input::Claim(name, v) => {
                 (format!("{} `{name}` · Enter keeps it · Esc cancels", s::EDIT_CLAIM), v.clone())
             }
@@ -684,7 +685,7 @@ mod tests {
 
     #[test]
     fn empty_lab() {
-        for (w, h) in [(80, 24), (120, 40)] {
+        for (w, h) in [(80, 24), (120, 40), (60, 16)] {
             let app = lab_app(w, h);
             insta::assert_snapshot!(format!("lab_empty_{w}x{h}"), draw(&app));
         }
