@@ -275,6 +275,8 @@ fn a_scenario_set_after_opening_is_made_ready() {
     app.update(Action::Tick);
     app.update(Action::Down);
     assert_eq!(lab(&app).scenario_sel, want);
+    let screen = format!("{}", crate::tui::views::tests::draw(&app));
+    assert!(screen.contains("Scenario jwt-expiry is ready: press s"), "{screen}");
     let effects = app.update(Action::Lab(LabMsg::SendScenario));
     assert_eq!(sends(&effects).len(), 2);
     assert!(lab(&app).rows.iter().all(|r| r.scenario.as_deref() == Some("jwt-expiry")));

@@ -152,3 +152,8 @@ pub const NO_PAGE_SCENARIO: &str = "this page has no lab scenario";
 
 pub const NOT_A_TERMINAL: &str = "apisec-tutor: stdout is not a terminal, so the lab screen cannot be drawn.\n\
     Use `apisec-tutor lab --plain --replay-seed` (or `--scenario ID`) to send the requests and print the table as text.";
+
+#[must_use]
+pub fn scenario_ready(id: &str) -> String {
+    format!("Scenario {id} is ready: press s to send it (Enter sends the single request above).")
+}

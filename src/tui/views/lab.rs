@@ -175,10 +175,12 @@ fn response_cell(state: &LabState, row: &Row) -> String {
 fn table(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState, wide: bool) {
     let block = boxed(s::PANE_TABLE, t);
     if state.rows.is_empty() {
-        frame.render_widget(
-            Paragraph::new(s::NO_ROWS).style(t.dim).wrap(Wrap { trim: true }).block(block),
-            area,
-        );
+        let mut lines = Vec::new();
+        if let Some(id) = &state.scenario {
+            lines.push(Line::from(Span::styled(s::scenario_ready(id), t.accent)));
+        }
+        lines.push(Line::from(Span::styled(s::NO_ROWS, t.dim)));
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
         return;
     }
     let inner_h = table_rows(area);
