@@ -65,6 +65,9 @@ pub const EDIT_ANY_CLAIM: &str =
 
 pub const WENT_THROUGH: &str = "Went all the way through: every check passed and the handler answered.";
 pub const OSC52_TOO: &str = "(also offered to the terminal's clipboard)";
+pub const SEED_DIFFERS_TAB: &str = " ◆ real FastAPI differs from the seed on this row: t shows how ";
+pub const SEED_DIFFERS_BELOW: &str = " ◆ real FastAPI differs from the seed on this row: see the flow below ";
+pub const SEED_SAME: &str = "Compared with the seed's table";
 pub const SEED_NOTES: &str = "Where real FastAPI differs from the seed's table";
 
 #[must_use]

@@ -173,7 +173,15 @@ fn response_cell(state: &LabState, row: &Row) -> String {
 }
 
 fn table(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState, wide: bool) {
-    let block = boxed(s::PANE_TABLE, t);
+    let mut block = boxed(s::PANE_TABLE, t);
+    // A seed row where real FastAPI answers differently from the seed's table says so.
+    if let Some(row) = state.selected_row()
+        && row.seed
+        && row.exec.as_ref().is_some_and(|e| seed_note(e).is_some_and(|(differs, _)| differs))
+    {
+        let hint = if wide { s::SEED_DIFFERS_BELOW } else { s::SEED_DIFFERS_TAB };
+        block = block.title_bottom(Line::from(Span::styled(hint, t.accent)));
+    }
     if state.rows.is_empty() {
         let mut lines = Vec::new();
         if let Some(id) = &state.scenario {
@@ -333,9 +341,10 @@ fn flow(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState, 
             let style = if exec.status < 400 { t.good } else { t.bad };
             lines.push(Line::from(Span::styled(summary, style)));
             if row.seed
-                && let Some(note) = seed_note(exec)
+                && let Some((differs, note)) = seed_note(exec)
             {
-                lines.push(Line::from(Span::styled(format!("{}: ", s::SEED_NOTES), t.accent)));
+                let heading = if differs { s::SEED_NOTES } else { s::SEED_SAME };
+                lines.push(Line::from(Span::styled(format!("{heading}: "), t.accent)));
                 lines.push(Line::from(Span::styled(note, t.text)));
             }
             if let Some(old) = row.replay_of.and_then(|id| state.row(id))
@@ -368,21 +377,27 @@ fn flow(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState, 
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), inner);
 }
 
-/// What the seed's table gets wrong about this row, if anything.
-fn seed_note(exec: &ExecRow) -> Option<String> {
+/// How this row compares with the seed's table: `(true, …)` where real FastAPI differs.
+fn seed_note(exec: &ExecRow) -> Option<(bool, String)> {
     match (exec.handler_ran, exec.stopped_by) {
-        (false, Actor::SecurityClass) => Some(s::seed_note_security_class(
-            u64::from(exec.step),
-            &exec.stopped_check,
-            exec.status,
-            &exec.detail,
-            &s::www(&exec.www_authenticate),
+        (false, Actor::SecurityClass) => Some((
+            true,
+            s::seed_note_security_class(
+                u64::from(exec.step),
+                &exec.stopped_check,
+                exec.status,
+                &exec.detail,
+                &s::www(&exec.www_authenticate),
+            ),
         )),
-        (_, Actor::App) if exec.status >= 400 => Some(s::seed_note_app(
-            u64::from(exec.step),
-            exec.status,
-            &exec.detail,
-            &s::www(&exec.www_authenticate),
+        (_, Actor::App) if exec.status >= 400 => Some((
+            false,
+            s::seed_note_app(
+                u64::from(exec.step),
+                exec.status,
+                &exec.detail,
+                &s::www(&exec.www_authenticate),
+            ),
         )),
         _ => None,
     }
@@ -713,6 +728,11 @@ mod tests {
             let mut app = lab_app(w, h);
             app.update(Action::Lab(LabMsg::ReplaySeed));
             answer_all(&mut app).await;
+            app.update(Action::Bottom);
+            let table = text(&app);
+            assert!(table.contains("◆ real FastAPI differs from the seed on this row"), "{table}");
+            app.update(Action::Up);
+            assert!(!text(&app).contains("◆ real FastAPI differs"), "the app's own 401 is as in the seed");
             app.update(Action::Bottom);
             app.update(Action::Lab(LabMsg::Pane(Pane::Trace)));
             let t = text(&app);
