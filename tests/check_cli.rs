@@ -284,6 +284,18 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "lessons/demo-lesson/lesson.yaml:45:5: error: under_the_hood.body: Markdown: code block is never closed",
     ),
     (MD, "```\n", "", "lessons/demo-lesson/expiry.md:5:1: error: Markdown: code block is never closed"),
+    (
+        QUIZ,
+        "title: A small quiz",
+        "1: A small quiz",
+        "quizzes/demo-quiz.yaml:3:1: error: field names must be text, found the number 1",
+    ),
+    (
+        QUIZ,
+        "  - id: status-401",
+        "\t- id: status-401",
+        "quizzes/demo-quiz.yaml:7:1: error: invalid YAML: found character that cannot start any token, while scanning for the next token (a tab: YAML indents with spaces only)",
+    ),
     // Quiz checks.
     (
         QUIZ,
@@ -494,6 +506,15 @@ fn bad_input_gets_a_clear_located_error() {
     assert_reports(dir.path(), "quizzes/demo-quiz.yaml:");
     let r = check(dir.path());
     assert!(r.stdout.contains("the file is empty"), "{}", r.stdout);
+}
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_ends_are_fine() {
+    let dir = copy();
+    let text = std::fs::read_to_string(dir.path().join(QUIZ)).unwrap();
+    std::fs::write(dir.path().join(QUIZ), format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    let r = check(dir.path());
+    assert_eq!(r.code, 0, "{}", r.stdout);
 }
 
 #[cfg(unix)]

@@ -11,20 +11,7 @@ use crate::content::{self, Source, load};
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
     let dirs = if args.dirs.is_empty() { &cli.content } else { &args.dirs };
-    for dir in dirs {
-        match std::fs::metadata(dir) {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => {
-                return Err(Error::Usage(format!(
-                    "{} is not a directory (give a content directory that holds lessons/ and quizzes/)",
-                    dir.display()
-                )));
-            }
-            Err(e) => {
-                return Err(Error::Usage(format!("cannot open content directory {}: {e}", dir.display())));
-            }
-        }
-    }
+    super::require_dirs(dirs)?;
     let sources: Vec<Source> = if dirs.is_empty() {
         vec![Source::Embedded]
     } else {

@@ -28,12 +28,22 @@ pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
                 "with --plain, give --replay-seed or --scenario ID (see `apisec-tutor outline`)".into(),
             ));
         }
-        (None, true) => (
-            "The seed's three requests: good token, bad token, no token (GET /items/)".to_owned(),
-            seed_requests(),
-            args.api.cors,
-            true,
-        ),
+        (None, true) => {
+            // The execution table's own scenario when the content has one, so an instructor's
+            // table and its replay cannot drift apart; the built-in seed requests otherwise.
+            let catalog = super::catalog(cli)?;
+            let requests = catalog
+                .lessons
+                .iter()
+                .find_map(|l| catalog.scenario(&l.execution_table.lab_scenario))
+                .map_or_else(seed_requests, |s| s.requests.clone());
+            (
+                "The seed's three requests: good token, bad token, no token (GET /items/)".to_owned(),
+                requests,
+                args.api.cors,
+                true,
+            )
+        }
         (Some(id), false) => {
             let catalog = super::catalog(cli)?;
             let scenario = catalog.scenario(id).ok_or_else(|| LabError::UnknownScenario(id.clone()))?;

@@ -10,6 +10,7 @@ pub mod schema;
 pub mod serve;
 pub mod tutorial;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::Error;
@@ -42,5 +43,26 @@ pub fn sources(cli: &Cli) -> Vec<Source> {
 
 /// Loads the content the command line names.
 pub fn catalog(cli: &Cli) -> Result<Catalog, Error> {
+    require_dirs(&cli.content)?;
     Ok(content::load(&sources(cli))?)
+}
+
+/// A content directory named on the command line must exist and be a directory: anything else is
+/// a usage error (exit 2), reported before any content is read.
+pub fn require_dirs(dirs: &[PathBuf]) -> Result<(), Error> {
+    for dir in dirs {
+        match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::Usage(format!(
+                    "{} is not a directory (give a content directory that holds lessons/ and quizzes/)",
+                    dir.display()
+                )));
+            }
+            Err(e) => {
+                return Err(Error::Usage(format!("cannot open content directory {}: {e}", dir.display())));
+            }
+        }
+    }
+    Ok(())
 }

@@ -181,7 +181,39 @@ pub fn check_all(sources: &[Source]) -> Report {
     diags.errors.sort_by(order);
     diags.warnings.sort_by(order);
     diags.errors.dedup();
-    Report { catalog, errors: diags.errors, warnings: diags.warnings, files }
+    let errors = cap_per_file(diags.errors);
+    Report { catalog, errors, warnings: diags.warnings, files }
+}
+
+/// At most this many errors are listed per file: a file that is not content at all (someone
+/// else's YAML) would otherwise print one line per key.
+pub const MAX_ERRORS_PER_FILE: usize = 100;
+
+/// Keeps the first [`MAX_ERRORS_PER_FILE`] errors of each file (already sorted by file) and
+/// says how many more there were.
+fn cap_per_file(errors: Vec<ContentError>) -> Vec<ContentError> {
+    let mut out: Vec<ContentError> = Vec::with_capacity(errors.len().min(1024));
+    let mut i = 0;
+    while i < errors.len() {
+        let path = errors[i].path.clone();
+        let end = errors[i..].iter().position(|e| e.path != path).map_or(errors.len(), |n| i + n);
+        let count = end - i;
+        out.extend(errors[i..end].iter().take(MAX_ERRORS_PER_FILE).cloned());
+        if count > MAX_ERRORS_PER_FILE {
+            let last = &errors[end - 1];
+            out.push(ContentError::new(
+                &path,
+                last.line,
+                last.col,
+                format!(
+                    "{} more errors in this file not shown (is it a lesson or quiz file at all?)",
+                    count - MAX_ERRORS_PER_FILE
+                ),
+            ));
+        }
+        i = end;
+    }
+    out
 }
 
 fn order(a: &ContentError, b: &ContentError) -> std::cmp::Ordering {
@@ -418,7 +450,12 @@ fn syntax_check(text: &str) -> Result<(), (Pos, String)> {
                 }
                 return Err((pos, "more than one YAML document in one file (a `---` line): put each lesson or quiz in its own file".to_owned()));
             }
-            Err((pos, format!("invalid YAML: {message}")))
+            let tab = text
+                .lines()
+                .nth(pos.line.saturating_sub(1))
+                .and_then(|l| l.chars().nth(pos.col.saturating_sub(1)));
+            let hint = if tab == Some('\t') { " (a tab: YAML indents with spaces only)" } else { "" };
+            Err((pos, format!("invalid YAML: {message}{hint}")))
         }
         Err(_) => Err((Pos { line: 1, col: 1 }, "the YAML parser failed on this file".to_owned())),
     }
@@ -466,7 +503,13 @@ fn read_text(source: &Source, rel: &Path, shown: &Path, diags: &mut Diags) -> Op
         }
     };
     match String::from_utf8(bytes) {
-        Ok(text) => Some(text),
+        // A byte-order mark (some Windows editors add one) is not content.
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Some(text)
+        }
         Err(e) => {
             let (line, col) = utf8_error_pos(e.as_bytes(), e.utf8_error().valid_up_to());
             diags.error_at(shown, Pos { line, col }, "file is not valid UTF-8 (save it as UTF-8)");
@@ -631,6 +674,22 @@ mod tests {
                 check_lesson_text(lines.join("\n").as_bytes());
             }
         }
+    }
+
+    #[test]
+    fn errors_are_capped_per_file() {
+        let many: Vec<ContentError> = (1..=250)
+            .map(|n| ContentError::new("a.yaml", n, 1, "x"))
+            .chain([ContentError::new("b.yaml", 1, 1, "y")])
+            .collect();
+        let capped = cap_per_file(many);
+        assert_eq!(capped.len(), MAX_ERRORS_PER_FILE + 2);
+        assert_eq!(
+            capped[MAX_ERRORS_PER_FILE].message,
+            "150 more errors in this file not shown (is it a lesson or quiz file at all?)"
+        );
+        assert_eq!(capped[MAX_ERRORS_PER_FILE].line, 250);
+        assert_eq!(capped.last().unwrap().path, Path::new("b.yaml"));
     }
 
     #[test]

@@ -44,6 +44,14 @@ pub fn quiz_schema() -> &'static Json {
 }
 
 fn annotate(schema: &mut Json, kind: &str, file: &str) {
+    // `{ file: x.md }` takes no other key (the walker below enforces it); say so to editors too.
+    if let Some(branches) = schema.pointer_mut("/$defs/Md/anyOf").and_then(Json::as_array_mut) {
+        for branch in branches.iter_mut().filter(|b| b.get("properties").is_some()) {
+            if let Some(obj) = branch.as_object_mut() {
+                obj.insert("additionalProperties".into(), Json::Bool(false));
+            }
+        }
+    }
     if let Some(obj) = schema.as_object_mut() {
         obj.insert("$id".into(), Json::String(format!("https://apisec-tutor.invalid/schema/{kind}.json")));
         obj.insert(
@@ -311,9 +319,15 @@ impl<'s> Walker<'s> {
         let mut present = Vec::new();
         for (k, v) in map {
             let Some(key) = key_text(k) else {
+                // Located at the key itself when it is a plain scalar (`1:`, `true:`).
+                let at = match k {
+                    Value::Number(n) => path.key(&n.to_string()),
+                    Value::Bool(b) => path.key(&b.to_string()),
+                    _ => path.clone(),
+                };
                 self.problem(
-                    path,
-                    At::Value,
+                    &at,
+                    At::Key,
                     format!("{}field names must be text, found {}", prefix(path), kind_of(k)),
                 );
                 continue;
@@ -603,5 +617,6 @@ quick_check: And 403?
         assert_eq!(lesson["$schema"], "https://json-schema.org/draft/2020-12/schema");
         assert!(lesson["properties"]["build_up"].is_object());
         assert_eq!(quiz_schema()["additionalProperties"], false);
+        assert_eq!(lesson["$defs"]["Md"]["anyOf"][1]["additionalProperties"], false);
     }
 }
