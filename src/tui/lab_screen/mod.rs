@@ -696,10 +696,22 @@ pub fn scenarios(catalog: &Catalog) -> Vec<&LabScenario> {
     catalog.lessons.iter().flat_map(|l| l.lab_scenarios.iter()).collect()
 }
 
-/// The seed's three requests: the content's `seed-replay` scenario, else the built-in ones.
+/// The seed's requests: the scenario the execution table names (this lesson's first, as
+/// `lab --plain --replay-seed` does, so the table and its replay cannot drift apart), else a
+/// `seed-replay` scenario, else the built-in three. With the scenario id, when there is one.
 #[must_use]
-pub fn seed_requests(catalog: &Catalog) -> Vec<LabRequest> {
-    catalog.scenario("seed-replay").map_or_else(crate::lab::seed::seed_requests, |s| s.requests.clone())
+pub fn seed_requests(catalog: &Catalog, lesson: usize) -> (Option<String>, Vec<LabRequest>) {
+    let named = catalog
+        .lessons
+        .get(lesson)
+        .into_iter()
+        .chain(catalog.lessons.iter())
+        .find_map(|l| catalog.scenario(&l.execution_table.lab_scenario))
+        .or_else(|| catalog.scenario("seed-replay"));
+    match named {
+        Some(s) => (Some(s.id.clone()), s.requests.clone()),
+        None => (None, crate::lab::seed::seed_requests()),
+    }
 }
 
 /// The lab's branch of `App::update`.
@@ -742,9 +754,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     };
     match msg {
         LabMsg::ReplaySeed => {
-            let requests = seed_requests(catalog);
-            state.pane = if state.pane == Pane::Table { Pane::Table } else { state.pane };
-            state.send_batch(&requests, Some("seed-replay"), true)
+            let (id, requests) = seed_requests(catalog, state.lesson);
+            state.send_batch(&requests, id.as_deref(), true)
         }
         LabMsg::Primary => primary(state),
         LabMsg::SendScenario => {
