@@ -89,17 +89,25 @@ struct Actor {
     tx: mpsc::Sender<Action>,
     secret: Secret,
     servers: Vec<Instance>,
+    /// Requests still in flight: stopped with the servers, so no answer outlives its lab (a
+    /// reopened lab numbers its rows from 1 again).
+    inflight: Vec<JoinHandle<()>>,
 }
 
 async fn actor(mut rx: mpsc::UnboundedReceiver<Cmd>, tx: mpsc::Sender<Action>, secret: Secret) {
-    let mut a = Actor { tx, secret, servers: Vec::new() };
+    let mut a = Actor { tx, secret, servers: Vec::new(), inflight: Vec::new() };
     while let Some(cmd) = rx.recv().await {
         match cmd {
             Cmd::Main(profile) => {
                 a.stop_where(|p| *p != profile).await;
                 let _ = a.ensure(profile).await;
             }
-            Cmd::StopAll => a.stop_where(|_| true).await,
+            Cmd::StopAll => {
+                for task in a.inflight.drain(..) {
+                    task.abort();
+                }
+                a.stop_where(|_| true).await;
+            }
             Cmd::Effect(effect) => a.effect(effect).await,
         }
     }
@@ -208,14 +216,15 @@ impl Actor {
                 let _ =
                     self.tx.send(msg(LabMsg::Prepared { id, prepared: Box::new(prepared.clone()) })).await;
                 let tx = self.tx.clone();
-                tokio::spawn(async move {
+                self.inflight.retain(|t| !t.is_finished());
+                self.inflight.push(tokio::spawn(async move {
                     let result = client.send(&prepared, &format!("{REQ_PREFIX}{id}")).await;
                     let m = match result {
                         Ok(outcome) => LabMsg::Done { id, outcome: Box::new(outcome) },
                         Err(e) => LabMsg::Failed { id, error: e.to_string() },
                     };
                     let _ = tx.send(msg(m)).await;
-                });
+                }));
             }
             LabEffect::Compare { id, kind, request, fastapi } => {
                 let result = self.compare(kind, &request, fastapi).await;
