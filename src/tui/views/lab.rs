@@ -208,12 +208,13 @@ fn table(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState,
         &[s::COL_STEP, s::COL_ACTION, s::COL_CHECK, s::COL_RESPONSE, s::COL_STAGE, s::COL_PREDICT]
     };
     let header = TableRow::new(columns.iter().map(|h| Cell::from(Span::styled(*h, t.heading))));
+    // Only the visible rows are touched, however long the history.
+    let end = (offset + inner_h.max(1)).min(state.rows.len());
     let rows: Vec<TableRow<'_>> = state
         .rows
-        .iter()
+        .range(offset.min(end)..end)
         .enumerate()
-        .skip(offset)
-        .take(inner_h.max(1))
+        .map(|(k, row)| (offset + k, row))
         .map(|(i, row)| {
             let selected = i == state.selected;
             let exec = row.exec.as_ref();
