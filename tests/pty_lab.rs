@@ -159,7 +159,7 @@ fn lab_replays_the_seed_over_real_http_and_quits_cleanly() {
 }
 
 #[test]
-fn lab_opens_a_scenario_ready_and_sends_it() {
+fn lab_opens_a_scenario_ready_sends_it_and_compares_versions() {
     let mut t = Tui::start(&["lab", "--scenario", "api-key-data", "--fastapi-version", "0.121.3"]);
     t.wait_until("the scenario ready", |s| {
         s.contains("api-key-data") && s.contains("FastAPI 0.121.3 · http://")
@@ -168,6 +168,23 @@ fn lab_opens_a_scenario_ready_and_sends_it() {
     t.wait_until("the scenario's answers", |s| {
         row_statuses(s) == vec![(1, "403".into()), (2, "403".into()), (3, "200".into())]
     });
+    // `v` restarts the demo API as the newest FastAPI and replays: both answers side by side.
+    t.send("v");
+    t.wait_until("the replay on 0.165.0", |s| {
+        s.contains("FastAPI 0.165.0 · http://")
+            && row_statuses(s)
+                == vec![
+                    (1, "403".into()),
+                    (2, "403".into()),
+                    (3, "200".into()),
+                    (4, "401".into()),
+                    (5, "401".into()),
+                    (6, "200".into()),
+                ]
+    });
+    let screen = t.screen();
+    assert!(screen.contains("403→401 Not auth"), "{screen}");
+    assert!(screen.contains("FastAPI 0.121.3 → 0.165.0: replaying 3 request(s)"), "{screen}");
     // Ctrl-C quits from the lab too, and the servers stop with it.
     t.send("\x03");
     assert_eq!(t.wait_exit(), 0);

@@ -355,7 +355,14 @@ impl App {
             return Vec::new();
         }
         self.dirty = true;
-        if !matches!(action, Action::Resize(..) | Action::SaveResult(_) | Action::Notice(_) | Action::Tick) {
+        // Lab results arrive on their own; only the learner's own actions clear a notice.
+        let background = matches!(&action, Action::Lab(m) if m.is_result());
+        if !background
+            && !matches!(
+                action,
+                Action::Resize(..) | Action::SaveResult(_) | Action::Notice(_) | Action::Tick
+            )
+        {
             self.notice = None;
         }
         match action {

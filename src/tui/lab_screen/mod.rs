@@ -437,6 +437,26 @@ pub enum LabMsg {
     },
 }
 
+impl LabMsg {
+    /// Whether this comes from the runner (a response, a trace event…) rather than a key.
+    #[must_use]
+    pub fn is_result(&self) -> bool {
+        matches!(
+            self,
+            LabMsg::Started { .. }
+                | LabMsg::StartFailed { .. }
+                | LabMsg::Prepared { .. }
+                | LabMsg::Done { .. }
+                | LabMsg::Failed { .. }
+                | LabMsg::Trace(_)
+                | LabMsg::Compared { .. }
+                | LabMsg::Signed(_)
+                | LabMsg::Notice(_)
+                | LabMsg::Copied { .. }
+        )
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CopyFormat {
     Curl,

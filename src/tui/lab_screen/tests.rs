@@ -249,9 +249,11 @@ async fn version_toggle_replays_the_batch_and_points_at_the_old_rows() {
     let effects = app.update(Action::Lab(LabMsg::ToggleVersion));
     let l = lab(&app);
     assert_eq!(l.profile.fastapi, OLD_VERSION);
+    assert!(app.notice.as_deref().is_some_and(|n| n.contains("replaying 3")));
     assert_eq!(sends(&effects), vec![4, 5, 6]);
     assert_eq!(l.rows.iter().filter_map(|r| r.replay_of).collect::<Vec<_>>(), vec![1, 2, 3]);
     answer_all(&mut app).await;
+    assert!(app.notice.is_some(), "answers arriving do not wipe the notice");
     let status: Vec<Option<u16>> = lab(&app).rows.iter().map(Row::status).collect();
     assert_eq!(
         status,
