@@ -19,7 +19,7 @@ pub const PANE_INSPECTOR: &str = "Inspector";
 pub const PANE_COMPARE: &str = "Vulnerable vs fixed";
 pub const PANE_WORKBENCH: &str = "Token workbench";
 
-pub const COL_STEP: &str = "#";
+pub const COL_STEP: &str = "Step";
 pub const COL_ACTION: &str = "Action";
 pub const COL_TOKEN: &str = "Token";
 pub const COL_CHECK: &str = "Check result";
