@@ -1,8 +1,8 @@
 //! The interface's state and its one pure `update`: an [`Action`] in, [`Effect`]s out, no I/O.
 //!
-//! Screens are an enum; each screen keeps its own state struct. The lab and quiz screens are
-//! placeholders here: their builds replace [`LabState`]/[`QuizState`] and their view files, and
-//! add a branch to [`App::update_screen`].
+//! Screens are an enum; each screen keeps its own state struct. The lab and quiz screens live in
+//! their own modules (`lab_screen`, `quiz_screen`): their state, their update, their key scopes;
+//! [`App::update_screen`] delegates to them.
 
 use ratatui::layout::Rect;
 
