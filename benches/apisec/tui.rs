@@ -1,0 +1,176 @@
+//! The TUI in a pseudo-terminal (80×24): launch to first complete frame, and key press to
+//! redrawn frame for scrolling, section change and opening the lab.
+
+use std::time::{Duration, Instant};
+
+use crate::pty::Pty;
+use crate::report::Target;
+use crate::{Ctx, stats};
+
+const GROUP: &str = "tui";
+pub const ROWS: u16 = 24;
+pub const COLS: u16 = 80;
+/// Generous: the screen normally changes within milliseconds; this only bounds a broken run.
+const WAIT: Duration = Duration::from_secs(10);
+/// Output has ended when nothing more came for this long.
+const QUIET: Duration = Duration::from_millis(100);
+/// A key changed nothing when no output came for this long.
+const IDLE: Duration = Duration::from_secs(1);
+
+/// Text that is on the home screen only once it is completely drawn: something from the top
+/// of the frame and something from its footer (drawn last).
+pub const HOME_MARKERS: &[&str] = &["apisec-tutor · why API security", "? all keys"];
+
+pub fn home_drawn(screen: &vt100::Screen) -> bool {
+    let text = screen.contents();
+    HOME_MARKERS.iter().all(|m| text.contains(m))
+}
+
+/// Starts the TUI with an empty data directory and waits for the home screen.
+pub fn launch(ctx: &Ctx, data: &std::path::Path) -> Result<(Pty, Duration), String> {
+    let data_s = data.to_string_lossy().into_owned();
+    let mut pty = Pty::spawn_watching(
+        ctx.bin,
+        &[],
+        &[("APISEC_TUTOR_DATA_DIR", data_s.as_str())],
+        data,
+        ROWS,
+        COLS,
+        Some(Box::new(home_drawn)),
+    )
+    .map_err(|e| format!("cannot start the program in a pseudo-terminal: {e}"))?;
+    match pty.watched(WAIT) {
+        Some(at) => {
+            let took = at.saturating_duration_since(pty.spawned);
+            Ok((pty, took))
+        }
+        None => {
+            let exited = pty.wait_exit(Duration::from_millis(500));
+            let text = pty.text();
+            let said = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("nothing").to_owned();
+            pty.kill();
+            Err(match exited {
+                Some((code, _)) => format!("the TUI is not on this build (it exited with {code}: {said})"),
+                None => format!(
+                    "the home screen ({HOME_MARKERS:?}) did not appear within {WAIT:?}; screen: {said}"
+                ),
+            })
+        }
+    }
+}
+
+pub fn first_frame(ctx: &mut Ctx) {
+    let runs = ctx.mode.pick(25, 3);
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let Ok(data) = tempfile::tempdir() else {
+            ctx.report.not_available("tui: first frame", "no temporary directory");
+            return;
+        };
+        match launch(ctx, data.path()) {
+            Ok((mut pty, took)) => {
+                samples.push(took);
+                pty.kill();
+            }
+            Err(e) => {
+                ctx.report.not_available("tui: launch to first complete frame", &e);
+                return;
+            }
+        }
+    }
+    let median = stats::summarize(&samples).map(|s| s.median).unwrap_or_default();
+    ctx.report.timing(
+        GROUP,
+        "launch to first complete frame (80×24)",
+        &samples,
+        Some(Target::at_most("median", median, Duration::from_millis(20))),
+    );
+}
+
+/// A key that changes the screen and a key that changes it back, from a starting view.
+struct Toggle {
+    name: &'static str,
+    /// Gets from home to the starting view.
+    reach: fn(&Pty) -> Result<(), String>,
+    forward: &'static [u8],
+    back: &'static [u8],
+}
+
+/// Home → the guided walk-through (the first mode, selected at start) → its first page.
+fn open_reader(pty: &Pty) -> Result<(), String> {
+    pty.send(b"\r").map_err(|e| e.to_string())?;
+    if pty.wait_text(WAIT, " · lines ") { Ok(()) } else { Err("the reader did not open".into()) }
+}
+
+/// Home → the "Live lab" mode selected (one `j` at a time until it is).
+fn select_lab(pty: &Pty) -> Result<(), String> {
+    for _ in 0..20 {
+        if pty.text().contains("▶ Live lab") {
+            return Ok(());
+        }
+        pty.key(b"j", QUIET, IDLE, WAIT).map_err(|e| e.to_string())?;
+    }
+    Err("could not select the Live lab mode on home".into())
+}
+
+const TOGGLES: &[Toggle] = &[
+    Toggle { name: "scroll (j/k in the reader)", reach: open_reader, forward: b"j", back: b"k" },
+    Toggle { name: "section change (l/h in the reader)", reach: open_reader, forward: b"l", back: b"h" },
+    Toggle { name: "open the lab (Enter/Esc on home)", reach: select_lab, forward: b"\r", back: b"\x1b" },
+];
+
+pub fn keys(ctx: &mut Ctx) {
+    let n = ctx.mode.pick(200, 10);
+    for t in TOGGLES {
+        let Ok(data) = tempfile::tempdir() else { return };
+        let result = launch(ctx, data.path()).and_then(|(pty, _)| toggle_latency(&pty, t, n));
+        match result {
+            Ok(samples) => {
+                let median = stats::summarize(&samples).map(|s| s.median).unwrap_or_default();
+                ctx.report.timing(
+                    GROUP,
+                    &format!("key to redrawn frame: {}", t.name),
+                    &samples,
+                    Some(Target::at_most("median", median, Duration::from_millis(1))),
+                );
+            }
+            Err(e) => ctx.report.not_available(&format!("tui: key to redrawn frame: {}", t.name), &e),
+        }
+    }
+}
+
+/// Learns the two screens the keys alternate between, then times each key until the screen is
+/// exactly the other one (the complete frame, not its first bytes).
+fn toggle_latency(pty: &Pty, t: &Toggle, n: usize) -> Result<Vec<Duration>, String> {
+    (t.reach)(pty)?;
+    pty.settle(QUIET, WAIT);
+    // One warm cycle first: the first visit may change what the start view shows (e.g. home
+    // gains "Continue where you left off"), later ones must not.
+    for key in [t.forward, t.back] {
+        pty.key(key, QUIET, IDLE, WAIT).map_err(|e| e.to_string())?;
+    }
+    let a = pty.text();
+    pty.key(t.forward, QUIET, IDLE, WAIT).map_err(|e| e.to_string())?;
+    let b = pty.text();
+    if a == b {
+        return Err(format!("{:?} did not change the screen", String::from_utf8_lossy(t.forward)));
+    }
+    pty.key(t.back, QUIET, IDLE, WAIT).map_err(|e| e.to_string())?;
+    if pty.text() != a {
+        return Err(format!("{:?} did not bring the screen back", String::from_utf8_lossy(t.back)));
+    }
+    let mut samples = Vec::with_capacity(2 * n);
+    for _ in 0..n {
+        for (key, want) in [(t.forward, &b), (t.back, &a)] {
+            let want = want.clone();
+            pty.watch(move |s| s.contents() == want);
+            let sent = Instant::now();
+            pty.send(key).map_err(|e| e.to_string())?;
+            let at = pty.watched(WAIT).ok_or("the expected screen did not appear")?;
+            samples.push(at.saturating_duration_since(sent));
+            // Let trailing bytes of the frame (cursor, flush) pass before the next key.
+            pty.settle(Duration::from_millis(5), WAIT);
+        }
+    }
+    Ok(samples)
+}
