@@ -54,9 +54,11 @@ fn replay_seed_honours_the_fastapi_version() {
 
 #[test]
 fn without_plain_or_a_choice_it_is_a_usage_error() {
+    // Without --plain the lab screen opens; with no terminal to draw on it says to use --plain
+    // (exit 1, as the interface does).
     let out = run(&["lab"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--plain"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("lab --plain"));
     let out = run(&["lab", "--plain"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--replay-seed"));

@@ -7,168 +7,24 @@
 // A test harness: a failed setup step should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+mod common;
 
-fn nz(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).unwrap()
-}
-
-const DEADLINE: Duration = Duration::from_secs(20);
-
-struct Tui {
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    output: Receiver<Vec<u8>>,
-    parser: vt100::Parser,
-    raw: Vec<u8>,
-    _data: Option<tempfile::TempDir>,
-}
+use common::pty::Pty as Tui;
 
 fn content_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/tui/testdata")
 }
 
-impl Tui {
-    fn start(args: &[&str]) -> Tui {
-        let data = tempfile::tempdir().unwrap();
-        let dir = data.path().to_path_buf();
-        Tui::start_in(args, &dir, Some(data))
-    }
+/// Waits for the home screen, with nothing of a reader or placeholder left.
+fn wait_home(t: &mut Tui) {
+    t.wait_for_without(HOME, &["Outline", "Esc goes back", " · lines "]);
+}
 
-    /// Starts with `APISEC_TUTOR_DATA_DIR=dir` (kept alive by `owner` when it is a tempdir).
-    fn start_in(args: &[&str], dir: &std::path::Path, owner: Option<tempfile::TempDir>) -> Tui {
-        Tui::start_with(args, dir, owner, &[])
-    }
-
-    fn start_with(
-        args: &[&str],
-        dir: &std::path::Path,
-        owner: Option<tempfile::TempDir>,
-        env: &[(&str, &str)],
-    ) -> Tui {
-        let pty = native_pty_system();
-        let pair = pty.openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_apisec-tutor"));
-        cmd.args(args);
-        cmd.env("APISEC_TUTOR_DATA_DIR", dir);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let (tx, output) = channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                    break;
-                }
-            }
-        });
-        Tui {
-            master: pair.master,
-            writer,
-            child,
-            output,
-            parser: vt100::Parser::new(nz(24), nz(80), 0),
-            raw: Vec::new(),
-            _data: owner,
-        }
-    }
-
-    fn pump(&mut self, until: Instant) -> bool {
-        let left = until.saturating_duration_since(Instant::now());
-        match self.output.recv_timeout(left) {
-            Ok(bytes) => {
-                self.parser.process(&bytes);
-                self.raw.extend_from_slice(&bytes);
-                true
-            }
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => false,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.screen().contents()
-    }
-
-    /// Waits until the parsed screen contains `text`.
-    fn wait_for(&mut self, text: &str) {
-        self.wait_for_without(text, &[]);
-    }
-
-    /// Waits until the screen shows `text` and none of `gone`. A frame arrives as a diff, so
-    /// text of the previous screen can linger until the new frame is complete; requiring the
-    /// old screen's text to be gone proves the new screen is what we are looking at.
-    fn wait_for_without(&mut self, text: &str, gone: &[&str]) {
-        let until = Instant::now() + DEADLINE;
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) && !gone.iter().any(|g| screen.contains(g)) {
-                return;
-            }
-            if !self.pump(until) && Instant::now() >= until {
-                panic!("timed out waiting for {text:?} without {gone:?}; screen:\n{screen}");
-            }
-        }
-    }
-
-    /// Waits for the home screen, with nothing of a reader or placeholder left.
-    fn wait_home(&mut self) {
-        self.wait_for_without(HOME, &["Outline", "Esc goes back", " · lines "]);
-    }
-
-    /// Waits for a view opened from home.
-    fn wait_opened(&mut self, text: &str) {
-        self.wait_for_without(text, &["Learning modes", HOME]);
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn resize(&mut self, rows: u16, cols: u16) {
-        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
-        self.parser.set_size(nz(rows), nz(cols));
-    }
-
-    /// Waits for the process to end, reading everything it wrote; returns its exit code.
-    fn wait_exit(&mut self) -> u32 {
-        let until = Instant::now() + DEADLINE;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Drain what is still buffered.
-                while self.pump(Instant::now() + Duration::from_millis(200)) {}
-                return status.exit_code();
-            }
-            if !self.pump(until) && Instant::now() >= until {
-                panic!("the program did not exit; screen:\n{}", self.screen());
-            }
-        }
-    }
-
-    fn assert_restored(&self) {
-        let screen = self.parser.screen();
-        assert!(!screen.alternate_screen(), "still on the alternate screen");
-        assert!(!screen.hide_cursor(), "cursor still hidden");
-        assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None, "mouse capture still on");
-        let tail = String::from_utf8_lossy(&self.raw[self.raw.len().saturating_sub(64)..]).into_owned();
-        assert!(
-            tail.contains("\x1b[?1000l\x1b[?1049l\x1b[?25h") && tail.ends_with("\x1b[?25h"),
-            "raw output ends with {tail:?}"
-        );
-    }
+/// Waits for a view opened from home.
+fn wait_opened(t: &mut Tui, text: &str) {
+    t.wait_for_without(text, &["Learning modes", HOME]);
 }
 
 /// `j`, not the arrow: an escape sequence split across two reads would parse as Esc + text.
@@ -189,9 +45,9 @@ fn open_navigate_every_mode_predict_resize_and_quit() {
     // Each mode opens its view; Esc comes back home. Once a page was read, "Continue where you
     // left off" heads the list, so the modes move down by one.
     t.send(ENTER);
-    t.wait_opened("1/25 · lines");
+    wait_opened(&mut t, "1/25 · lines");
     t.send(ESC);
-    t.wait_home();
+    wait_home(&mut t);
     t.wait_for("Continue where you left off");
     // Each expectation is text only the opened view draws (home's detail box names the saved
     // page, so "› Overview" would match home itself).
@@ -201,7 +57,7 @@ fn open_navigate_every_mode_predict_resize_and_quit() {
         (3, "› Step 1: An open route"),
         (4, "Myths believed: 0 of 0 answered"),
         (5, "› Pitfall: Comparing tokens with =="),
-        (6, "apisec-tutor lab --plain"),
+        (6, "Live lab · FastAPI"),
         (7, "Visual quiz ·"),
         (8, "Practice ·"),
         (9, "Review missed ·"),
@@ -209,14 +65,14 @@ fn open_navigate_every_mode_predict_resize_and_quit() {
         (11, "Today we look at bearer tokens."),
     ] {
         t.send(&format!("g{}{ENTER}", DOWN.repeat(downs)));
-        t.wait_opened(expect);
+        wait_opened(&mut t, expect);
         t.send(ESC);
-        t.wait_home();
+        wait_home(&mut t);
     }
 
     // Build-up: commit a prediction, then the reveal shows it beside the explanation.
     t.send(&format!("g{}{ENTER}", DOWN.repeat(3)));
-    t.wait_opened("Predict before reading on");
+    wait_opened(&mut t, "Predict before reading on");
     assert!(!t.screen().contains("Nothing checks the request"), "reveal shown before the commit");
     t.send("G2");
     t.wait_for("▶ 2) 401 Not authenticated");
@@ -244,7 +100,7 @@ fn progress_and_position_survive_a_restart() {
     let mut t = Tui::start_in(&args, data.path(), None);
     t.wait_for("Learning modes");
     t.send(&format!("g{}{ENTER}", DOWN.repeat(2)));
-    t.wait_opened("Predict before reading on");
+    wait_opened(&mut t, "Predict before reading on");
     t.send(&format!("G1{ENTER}"));
     t.wait_for("Your prediction");
     t.send("l");
@@ -259,7 +115,7 @@ fn progress_and_position_survive_a_restart() {
     t.wait_for("Continue where you left off");
     t.wait_for("(1/2 done)");
     t.send(ENTER);
-    t.wait_opened("› Step 2: A checked route");
+    wait_opened(&mut t, "› Step 2: A checked route");
     t.send("hG");
     t.wait_for("✓ 200 with the items");
     t.send("q");
@@ -278,13 +134,13 @@ fn the_mouse_selects_opens_and_scrolls() {
     t.send(click);
     t.wait_for("The request's path, the execution table");
     t.send(click);
-    t.wait_opened("› Flow: Send");
+    wait_opened(&mut t, "› Flow: Send");
     t.send(ESC);
-    t.wait_home();
+    wait_home(&mut t);
     // The wheel scrolls the guided walk-through's first page (second entry now that "Continue"
     // heads the list).
     t.send(&format!("g{DOWN}{ENTER}"));
-    t.wait_opened("lines 1-");
+    wait_opened(&mut t, "lines 1-");
     t.send("\x1b[<65;40;10M");
     t.wait_for_without(" · lines ", &["lines 1-"]);
     t.send("q");
@@ -317,7 +173,7 @@ fn sighup_and_an_outside_sigint_restore_the_terminal_too() {
         let content = content_dir();
         let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
         t.wait_for("Learning modes");
-        let pid = t.child.process_id().unwrap();
+        let pid = t.pid();
         let status = std::process::Command::new("kill").args([signal, &pid.to_string()]).status().unwrap();
         assert!(status.success());
         assert_eq!(t.wait_exit(), 0, "{signal}");
@@ -360,10 +216,10 @@ fn no_color_draws_without_colour_escapes() {
         Tui::start_with(&["--content", content.to_str().unwrap()], data.path(), None, &[("NO_COLOR", "1")]);
     t.wait_for("Learning modes");
     t.send(ENTER);
-    t.wait_opened("1/25 · lines");
+    wait_opened(&mut t, "1/25 · lines");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
-    let sets = colour_settings(&String::from_utf8_lossy(&t.raw));
+    let sets = colour_settings(&String::from_utf8_lossy(t.raw()));
     assert!(sets.is_empty(), "colour set with NO_COLOR: {sets:?}");
     t.assert_restored();
 }
@@ -373,7 +229,7 @@ fn sigterm_restores_the_terminal() {
     let content = content_dir();
     let mut t = Tui::start(&["--content", content.to_str().unwrap()]);
     t.wait_for("Learning modes");
-    let pid = t.child.process_id().unwrap();
+    let pid = t.pid();
     let status = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
     assert!(status.success());
     assert_eq!(t.wait_exit(), 0);

@@ -1,9 +1,9 @@
 //! `apisec-tutor lab`. With `--plain`: start the embedded demo API, send the seed's three
 //! requests (`--replay-seed`) or a content scenario (`--scenario ID`) over real HTTP, and print
-//! the execution table and the variable tracker as text. Without `--plain` the lab screen opens
-//! (the TUI lab is wired in `tui`; until then this says to use `--plain`).
+//! the execution table and the variable tracker as text. Without `--plain` the interface opens
+//! straight on the live lab screen (with `--scenario ID` ready to send).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::Error;
@@ -15,12 +15,7 @@ use crate::lab::{FastApiVersion, LabConfig, LabError, server};
 
 pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
     if !cli.plain {
-        // The lab screen opens here once the TUI lab lands.
-        return Err(Error::Usage(
-            "the interactive lab screen is not available yet; use `apisec-tutor lab --plain --replay-seed` \
-             or `apisec-tutor lab --plain --scenario ID`"
-                .into(),
-        ));
+        return run_screen(cli, args);
     }
     let version =
         FastApiVersion::parse(&args.api.fastapi_version).map_err(|e| Error::Usage(e.to_string()))?;
@@ -62,6 +57,32 @@ pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| Error::io("cannot write to stdout", e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The interface, opened on the lab at the chosen FastAPI version, the scenario selected.
+fn run_screen(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
+    if args.replay_seed {
+        return Err(Error::Usage("--replay-seed goes with --plain (in the lab screen, press r)".into()));
+    }
+    let version =
+        FastApiVersion::parse(&args.api.fastapi_version).map_err(|e| Error::Usage(e.to_string()))?;
+    let catalog = super::catalog(cli)?;
+    let lesson = match &args.scenario {
+        Some(id) => catalog
+            .lessons
+            .iter()
+            .position(|l| l.scenario(id).is_some())
+            .ok_or_else(|| LabError::UnknownScenario(id.clone()))?,
+        None => 0,
+    };
+    if !std::io::stdout().is_terminal() {
+        eprintln!("{}", crate::tui::lab_screen::text::NOT_A_TERMINAL);
+        return Ok(ExitCode::from(1));
+    }
+    let mut state = crate::tui::app::LabState::with_version(lesson, args.scenario.clone(), version);
+    state.profile.cors = args.api.cors;
+    crate::tui::run_lab(catalog, crate::tui::theme::from_env(cli.theme), state)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -24,6 +24,7 @@ pub mod table;
 pub mod tokens;
 pub mod trace;
 pub mod version;
+pub mod workbench;
 
 pub use config::{CorsMode, LabConfig, RefApp};
 pub use router::router;

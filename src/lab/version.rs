@@ -10,6 +10,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::LabError;
+use crate::content::version::{NEWEST, OLDEST, Version, VersionRange};
 
 /// A FastAPI release, `major.minor.patch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,8 +51,8 @@ pub enum StarletteCors {
 }
 
 impl FastApiVersion {
-    pub const OLDEST: Self = Self::new(0, 115, 14);
-    pub const NEWEST: Self = Self::new(0, 165, 0);
+    pub const OLDEST: Self = Self::new(OLDEST.0, OLDEST.1, OLDEST.2);
+    pub const NEWEST: Self = Self::new(NEWEST.0, NEWEST.1, NEWEST.2);
 
     #[must_use]
     pub const fn new(major: u32, minor: u32, patch: u32) -> Self {
@@ -84,29 +85,13 @@ impl FastApiVersion {
         Ok(version)
     }
 
-    /// Whether this version is in a content range such as `">=0.122.0"`, `"<0.122.0"` or
-    /// `">=0.115.14,<0.128.1"` (comparators `>=`, `>`, `<=`, `<`, `==`, comma-separated, all must
-    /// hold). `None` when the range cannot be read.
+    /// Whether this version is in a content range such as `">=0.122.0"`, `"<0.122.0"`,
+    /// `"0.121.3"` or `">=0.115.14,<0.128.1"`, read by the same parser `check` uses, so content
+    /// that passes `check` is always understood here. `None` when the range cannot be read.
     #[must_use]
     pub fn satisfies(self, range: &str) -> Option<bool> {
-        let mut all = true;
-        for part in range.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (op, rest) =
-                ["<=", ">=", "==", "<", ">"].iter().find_map(|op| part.strip_prefix(op).map(|r| (*op, r)))?;
-            let mut nums = rest.trim().split('.').map(|n| n.parse::<u32>().ok());
-            let other = Self::new(nums.next()??, nums.next()??, nums.next()??);
-            if nums.next().is_some() {
-                return None;
-            }
-            all &= match op {
-                "<=" => self <= other,
-                ">=" => self >= other,
-                "==" => self == other,
-                "<" => self < other,
-                _ => self > other,
-            };
-        }
-        Some(all)
+        let range = VersionRange::parse(range).ok()?;
+        Some(range.contains(Version(self.major, self.minor, self.patch)))
     }
 
     /// From 0.122.0, missing credentials answer 401 + `WWW-Authenticate` instead of 403.
@@ -244,6 +229,8 @@ mod tests {
         assert_eq!(v.satisfies(">=0.122.0"), Some(false));
         assert_eq!(v.satisfies(">=0.115.14, <0.128.1"), Some(true));
         assert_eq!(v.satisfies("==0.121.3"), Some(true));
+        // A bare version is an exact match, as `check` reads it.
+        assert_eq!(v.satisfies("0.121.3"), Some(true));
         assert_eq!(v.satisfies("~0.121"), None);
         assert_eq!(v.satisfies(">=0.1"), None);
     }

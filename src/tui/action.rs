@@ -60,6 +60,10 @@ pub enum Action {
     RetryMissed,
     /// Quiz: stop now and show the score so far.
     EndQuiz,
+    /// Reader: open the live lab on this page's scenario.
+    OpenLab,
+    /// The live lab's intents and results (see `lab_screen`).
+    Lab(super::lab_screen::LabMsg),
     /// A progress save failed (or succeeded again, with `None`).
     SaveResult(Option<String>),
     /// Something the learner should know (a progress file moved aside, say), shown in the footer.
@@ -72,4 +76,6 @@ pub enum Action {
 pub enum Effect {
     SaveProgress,
     Quit,
+    /// Lab work: send a request, compare, sign, copy (run by `lab_screen::runner`).
+    Lab(super::lab_screen::LabEffect),
 }

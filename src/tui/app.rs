@@ -1,8 +1,8 @@
 //! The interface's state and its one pure `update`: an [`Action`] in, [`Effect`]s out, no I/O.
 //!
-//! Screens are an enum; each screen keeps its own state struct. The lab and quiz screens are
-//! placeholders here: their builds replace [`LabState`]/[`QuizState`] and their view files, and
-//! add a branch to [`App::update_screen`].
+//! Screens are an enum; each screen keeps its own state struct. The lab and quiz screens live in
+//! their own modules (`lab_screen`, `quiz_screen`): their state, their update, their key scopes;
+//! [`App::update_screen`] delegates to them.
 
 use ratatui::layout::Rect;
 
@@ -50,16 +50,12 @@ pub enum Overlay {
 pub enum Screen {
     Home,
     Reader(Box<ReaderState>),
-    Lab(LabState),
+    Lab(Box<LabState>),
     Quiz(QuizState),
 }
 
-/// The live lab (its own build fills this in).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabState {
-    pub lesson: usize,
-    pub scenario: Option<String>,
-}
+/// The live lab: see [`super::lab_screen`].
+pub use super::lab_screen::LabState;
 
 /// The visual quiz, practice and review: see [`super::quiz_screen`].
 pub use super::quiz_screen::QuizState;
@@ -310,7 +306,7 @@ impl App {
     pub fn screen_scopes(&self) -> Vec<Scope> {
         match &self.screen {
             Screen::Home => vec![Scope::Home, Scope::Global],
-            Screen::Lab(_) => vec![Scope::Lab, Scope::Global],
+            Screen::Lab(lab) => lab.scopes(),
             Screen::Quiz(q) => q.scopes(),
             Screen::Reader(r) => {
                 if r.search.editing {
@@ -359,7 +355,14 @@ impl App {
             return Vec::new();
         }
         self.dirty = true;
-        if !matches!(action, Action::Resize(..) | Action::SaveResult(_) | Action::Notice(_) | Action::Tick) {
+        // Lab results arrive on their own; only the learner's own actions clear a notice.
+        let background = matches!(&action, Action::Lab(m) if m.is_result());
+        if !background
+            && !matches!(
+                action,
+                Action::Resize(..) | Action::SaveResult(_) | Action::Notice(_) | Action::Tick
+            )
+        {
             self.notice = None;
         }
         match action {
@@ -440,15 +443,23 @@ impl App {
         match &mut self.screen {
             Screen::Home => self.update_home(action),
             Screen::Reader(_) => self.update_reader(action),
-            Screen::Quiz(_) => super::quiz_screen::update(self, action),
+            Screen::Quiz(_) => {
+                let effects = super::quiz_screen::update(self, action);
+                // "Prove it in the lab" sets the scenario after opening: make it ready now.
+                super::lab_screen::after_update(self);
+                effects
+            }
             Screen::Lab(_) if action == Action::Back && self.paused_quiz.is_some() => {
                 super::quiz_screen::resume(self)
             }
-            Screen::Lab(_) => {
-                if action == Action::Back {
-                    self.screen = Screen::Home;
-                }
+            Screen::Lab(_) if action == Action::Back => {
+                self.screen = Screen::Home;
                 Vec::new()
+            }
+            Screen::Lab(_) => {
+                let effects = super::lab_screen::update(self, action);
+                super::lab_screen::after_update(self);
+                effects
             }
         }
     }
@@ -552,7 +563,7 @@ impl App {
     pub fn open_mode(&mut self, lesson: usize, target: ModeTarget) -> Vec<Effect> {
         match target {
             ModeTarget::LiveLab => {
-                self.screen = Screen::Lab(LabState { lesson, scenario: None });
+                self.screen = Screen::Lab(Box::new(LabState::new(lesson, None)));
                 Vec::new()
             }
             ModeTarget::VisualQuiz | ModeTarget::Practice | ModeTarget::ReviewMissed => {
@@ -661,6 +672,17 @@ impl App {
             Action::Back => {
                 self.remember_position();
                 self.screen = Screen::Home;
+                return vec![Effect::SaveProgress];
+            }
+            Action::OpenLab => {
+                let Some(id) = super::lab_screen::page_scenario(lesson, r.current()) else {
+                    self.notice = Some(super::lab_screen::text::NO_PAGE_SCENARIO.to_owned());
+                    return Vec::new();
+                };
+                let lesson_i = r.lesson;
+                self.remember_position();
+                self.screen = Screen::Lab(Box::new(LabState::new(lesson_i, Some(id))));
+                super::lab_screen::after_update(self);
                 return vec![Effect::SaveProgress];
             }
             Action::Down if outline_focus => {

@@ -10,6 +10,8 @@ use super::TuiError;
 use super::action::{Action, Effect};
 use super::app::App;
 use super::keymap;
+use super::lab_screen::LabEffect;
+use super::lab_screen::runner::{self, LabRunner};
 use super::saved::Store;
 use super::terminal::TerminalGuard;
 use super::views;
@@ -30,6 +32,10 @@ fn to_action(app: &App, event: Event) -> Option<Action> {
 pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> Result<(), TuiError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let signals = spawn_signal_task(tx.clone());
+    // Lab results and trace events: bounded, so a bursting lab waits instead of growing a queue.
+    let (lab_tx, mut lab_rx) = mpsc::channel::<Action>(runner::QUEUE);
+    let mut lab = LabRunner::spawn(lab_tx);
+    lab.sync(&app.screen);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let terminal = &mut guard.terminal;
@@ -44,12 +50,13 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
                 None => break Ok(()),
             },
             Some(action) = rx.recv() => Some(action),
+            Some(action) = lab_rx.recv() => Some(action),
             _ = tick.tick(), if app.animating() => Some(Action::Tick),
         };
         let Some(action) = action else { continue };
         let mut effects = app.update(action);
         for _ in 0..DRAIN {
-            match rx.try_recv() {
+            match rx.try_recv().or_else(|_| lab_rx.try_recv()) {
                 Ok(action) => effects.extend(app.update(action)),
                 Err(_) => break,
             }
@@ -75,8 +82,17 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
                 }
                 Effect::SaveProgress => {}
                 Effect::Quit => quit = true,
+                Effect::Lab(LabEffect::Osc52(text)) => {
+                    // Best effort: a terminal without OSC 52 ignores it (the file was written).
+                    let seq = super::lab_screen::clipboard::osc52(&text);
+                    let backend = terminal.backend_mut();
+                    let _ = std::io::Write::write_all(backend, seq.as_bytes())
+                        .and_then(|()| std::io::Write::flush(backend));
+                }
+                Effect::Lab(effect) => lab.run(effect),
             }
         }
+        lab.sync(&app.screen);
         if quit {
             break Ok(());
         }
@@ -88,6 +104,7 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
     if let Some(task) = signals {
         task.abort();
     }
+    lab.shutdown().await;
     result
 }
 

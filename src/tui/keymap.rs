@@ -8,6 +8,7 @@ use crossterm::event::{
 };
 
 use super::action::Action;
+use super::lab_screen::{CopyFormat, LabMsg, Pane};
 
 /// Where a key is pressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +173,49 @@ pub static BINDINGS: &[Binding] = &[
     b(S::Home, &[HOME, k('g')], Action::Top, "g/Home", "first entry", 0),
     b(S::Home, &[END, k('G')], Action::Bottom, "G/End", "last entry", 0),
     // Screens other builds fill in.
-    b(S::Lab, &[ESC], Action::Back, "Esc", "back to the lessons", 1),
+    b(S::Reader, &[k('L')], Action::OpenLab, "L", "open this page's scenario in the live lab", 0),
+    // The live lab (see lab_screen).
+    b(S::Lab, &[k('r')], Action::Lab(LabMsg::ReplaySeed), "r", "replay the seed", 1),
+    b(S::Lab, &[ENTER], Action::Lab(LabMsg::Primary), "Enter", "send / run", 2),
+    b(S::Lab, &[TAB], Action::FocusNext, "Tab", "next pane", 3),
+    b(S::Lab, &[BACKTAB], Action::Lab(LabMsg::PrevPane), "S-Tab", "previous pane", 0),
+    b(S::Lab, &[DOWN, k('j')], Action::Down, "j/k", "select a row", 0),
+    b(S::Lab, &[UP, k('k')], Action::Up, "j/k", "select a row", 0),
+    b(S::Lab, &[PGDN], Action::PageDown, "PgDn/PgUp", "scroll the pane (table: ten rows)", 0),
+    b(S::Lab, &[PGUP], Action::PageUp, "PgDn/PgUp", "scroll the pane (table: ten rows)", 0),
+    b(S::Lab, &[HOME, k('g')], Action::Top, "g/G", "first / last row", 0),
+    b(S::Lab, &[END, k('G')], Action::Bottom, "g/G", "first / last row", 0),
+    b(S::Lab, &[k(']')], Action::Lab(LabMsg::NextRoute), "[/]", "previous / next route", 0),
+    b(S::Lab, &[k('[')], Action::Lab(LabMsg::PrevRoute), "[/]", "previous / next route", 0),
+    b(S::Lab, &[RIGHT, k('l')], Action::Lab(LabMsg::NextPreset), "←/→", "previous / next credential", 0),
+    b(S::Lab, &[LEFT, k('h')], Action::Lab(LabMsg::PrevPreset), "←/→", "previous / next credential", 0),
+    b(S::Lab, &[k('n')], Action::Lab(LabMsg::NextScenario), "n/N", "next / previous scenario", 0),
+    b(S::Lab, &[k('N')], Action::Lab(LabMsg::PrevScenario), "n/N", "next / previous scenario", 0),
+    b(S::Lab, &[k('s')], Action::Lab(LabMsg::SendScenario), "s", "send the whole scenario", 0),
+    b(S::Lab, &[k('p')], Action::Lab(LabMsg::Predict), "p", "predict the status, then send", 0),
+    b(S::Lab, &[k('e')], Action::Lab(LabMsg::EditForm), "e", "edit method, path, headers, body", 0),
+    b(S::Lab, &[k('v')], Action::Lab(LabMsg::ToggleVersion), "v", "switch FastAPI version and replay", 0),
+    b(S::Lab, &[k('i')], Action::Lab(LabMsg::Pane(Pane::Inspector)), "i", "inspector", 0),
+    b(S::Lab, &[k('t')], Action::Lab(LabMsg::Pane(Pane::Trace)), "t", "flow and trace", 0),
+    b(S::Lab, &[k('V')], Action::Lab(LabMsg::Pane(Pane::Compare)), "V", "vulnerable vs fixed", 0),
+    b(S::Lab, &[k('w')], Action::Lab(LabMsg::LoadToken), "w", "token workbench (loads the row's token)", 0),
+    b(S::Lab, &[k('1')], Action::Lab(LabMsg::Digit(1)), "1-3", "pick a comparison / edit a claim", 0),
+    b(S::Lab, &[k('2')], Action::Lab(LabMsg::Digit(2)), "1-3", "pick a comparison / edit a claim", 0),
+    b(S::Lab, &[k('3')], Action::Lab(LabMsg::Digit(3)), "1-3", "pick a comparison / edit a claim", 0),
+    b(S::Lab, &[k('4')], Action::Lab(LabMsg::Digit(4)), "4", "workbench: set any claim (name=value)", 0),
+    b(S::Lab, &[k('x')], Action::Lab(LabMsg::ToggleExp), "x", "workbench: exp in the past / fresh", 0),
+    b(S::Lab, &[k('K')], Action::Lab(LabMsg::NextKey), "K", "workbench: next signing key", 0),
+    b(S::Lab, &[k('c')], Action::Lab(LabMsg::Copy(CopyFormat::Curl)), "c", "copy the row as curl", 0),
+    b(S::Lab, &[k('H')], Action::Lab(LabMsg::Copy(CopyFormat::Httpie)), "H", "copy the row as httpie", 0),
+    b(
+        S::Lab,
+        &[k('T')],
+        Action::Lab(LabMsg::Copy(CopyFormat::TestClient)),
+        "T",
+        "copy the row as a TestClient test",
+        0,
+    ),
+    b(S::Lab, &[ESC], Action::Back, "Esc", "back to the lessons", 5),
     b(S::QuizAsking, &[k('a'), k('A'), k('1')], Action::Answer(0), "A-D/1-4", "answer", 1),
     b(S::QuizAsking, &[k('b'), k('B'), k('2')], Action::Answer(1), "A-D/1-4", "answer", 1),
     b(S::QuizAsking, &[k('c'), k('C'), k('3')], Action::Answer(2), "A-D/1-4", "answer", 1),

@@ -10,6 +10,7 @@ pub mod doc;
 pub mod event_loop;
 pub mod highlight;
 pub mod keymap;
+pub mod lab_screen;
 pub mod layout;
 pub mod markdown;
 pub mod quiz_screen;
@@ -34,6 +35,14 @@ pub enum TuiError {
 /// Opens the interface on a catalog and runs it until the learner quits.
 pub fn run(catalog: Catalog, theme: &'static theme::Theme) -> Result<(), TuiError> {
     run_with(catalog, theme, |_| {})
+}
+
+/// Opens the interface straight on the live lab (`apisec-tutor lab`); Esc leads home.
+pub fn run_lab(catalog: Catalog, theme: &'static theme::Theme, lab: app::LabState) -> Result<(), TuiError> {
+    run_with(catalog, theme, move |app| {
+        app.home.lesson = lab.lesson;
+        app.screen = app::Screen::Lab(Box::new(lab));
+    })
 }
 
 /// Like [`run`], with `start` putting the app on its first screen (e.g. `quiz` opens the quiz).

@@ -58,12 +58,7 @@ pub fn matches(current: usize, total: usize) -> String {
 }
 
 // Placeholders for screens other builds add
-pub const LAB_TITLE: &str = "Live lab";
 pub const QUIZ_TITLE: &str = "Quiz";
-pub const COMING_LAB: &str =
-    "The interactive lab is coming in this build. Meanwhile run it as text: apisec-tutor lab --plain";
-pub const COMING_QUIZ: &str =
-    "The interactive quiz is coming in this build. Meanwhile take it as text: apisec-tutor quiz --plain";
 pub const BACK_HINT: &str = "Esc goes back to the lessons.";
 
 // The quiz screen

@@ -4,10 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Padding, Paragraph};
 
 use crate::tui::app::{App, QuizState};
-use crate::tui::layout;
 use crate::tui::quiz_screen;
 use crate::tui::strings as s;
 
@@ -42,23 +41,6 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, state: &QuizState) {
         Paragraph::new(Line::from(Span::styled(format!(" {status}"), quiz_screen::status_style(state, app)))),
         v.areas.status,
     );
-}
-
-/// A framed message for a screen that is not built yet.
-pub fn placeholder(frame: &mut Frame<'_>, area: Rect, app: &App, title: &str, lesson: &str, message: &str) {
-    let t = app.theme;
-    let (main, _) = layout::with_footer(area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border_focus)
-        .title(Span::styled(format!(" {title} · {lesson} "), t.title));
-    let text = vec![
-        Line::default(),
-        Line::from(Span::styled(message.to_owned(), t.text)),
-        Line::default(),
-        Line::from(Span::styled(s::BACK_HINT, t.dim)),
-    ];
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(block), main);
 }
 
 #[cfg(test)]

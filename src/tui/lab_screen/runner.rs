@@ -1,0 +1,453 @@
+//! The lab's side of the event loop: one task that owns the demo API instances and sends the
+//! learner's requests, answering with [`LabMsg`] actions through a bounded channel.
+//!
+//! Commands are handled in order (start a server, then send to it), while each request runs in
+//! its own spawned task, so a slow request shows as "sending…" and never holds up the screen or
+//! the other requests. Every server has a forwarder task that turns its trace events into
+//! actions. The signing secret lives here only; the app never sees it.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::{CompareKind, LabEffect, LabMsg, Profile, REQ_PREFIX, SecretKind, Side, TOKEN_ENDPOINT};
+use crate::content::LabRequest;
+use crate::lab::client::{LabClient, Outcome, prepare};
+use crate::lab::server::{self, RunningLab};
+use crate::lab::tokens::{self, Secret};
+use crate::lab::workbench::{self, HARDCODED_SECRET};
+use crate::lab::{CorsMode, LabConfig};
+use crate::tui::action::Action;
+use crate::tui::app::Screen;
+
+/// Actions queued from the lab before its tasks wait for the screen to catch up.
+pub const QUEUE: usize = 256;
+/// How long quitting waits for the servers to stop.
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(2);
+
+#[derive(Debug)]
+enum Cmd {
+    /// The lab is open with this main profile: start it, stop the others.
+    Main(Profile),
+    StopAll,
+    Effect(LabEffect),
+}
+
+/// Held by the event loop.
+#[derive(Debug)]
+pub struct LabRunner {
+    cmds: mpsc::UnboundedSender<Cmd>,
+    task: JoinHandle<()>,
+    /// The main profile last asked for (`None`: the lab is closed).
+    main: Option<Profile>,
+}
+
+impl LabRunner {
+    /// Spawns the lab task on the current runtime; results go to `tx`.
+    #[must_use]
+    pub fn spawn(tx: mpsc::Sender<Action>) -> Self {
+        let (cmds, rx) = mpsc::unbounded_channel();
+        let task = tokio::spawn(actor(rx, tx, Secret::from_env_or_random()));
+        Self { cmds, task, main: None }
+    }
+
+    pub fn run(&mut self, effect: LabEffect) {
+        let _ = self.cmds.send(Cmd::Effect(effect));
+    }
+
+    /// Makes the servers follow the screen: the lab's profile while it is open, none after.
+    pub fn sync(&mut self, screen: &Screen) {
+        let wanted = match screen {
+            Screen::Lab(state) => Some(state.profile),
+            _ => None,
+        };
+        if wanted == self.main {
+            return;
+        }
+        self.main = wanted;
+        let _ = self.cmds.send(wanted.map_or(Cmd::StopAll, Cmd::Main));
+    }
+
+    /// Stops every server gracefully and ends the task.
+    pub async fn shutdown(self) {
+        let _ = self.cmds.send(Cmd::StopAll);
+        drop(self.cmds);
+        let _ = tokio::time::timeout(SHUTDOWN_WAIT, self.task).await;
+    }
+}
+
+struct Instance {
+    profile: Profile,
+    lab: RunningLab,
+    client: LabClient,
+    forwarder: JoinHandle<()>,
+}
+
+struct Actor {
+    tx: mpsc::Sender<Action>,
+    secret: Secret,
+    servers: Vec<Instance>,
+    /// Requests still in flight: stopped with the servers, so no answer outlives its lab (a
+    /// reopened lab numbers its rows from 1 again).
+    inflight: Vec<JoinHandle<()>>,
+}
+
+async fn actor(mut rx: mpsc::UnboundedReceiver<Cmd>, tx: mpsc::Sender<Action>, secret: Secret) {
+    let mut a = Actor { tx, secret, servers: Vec::new(), inflight: Vec::new() };
+    while let Some(cmd) = rx.recv().await {
+        match cmd {
+            Cmd::Main(profile) => {
+                a.stop_where(|p| *p != profile).await;
+                let _ = a.ensure(profile).await;
+            }
+            Cmd::StopAll => {
+                for task in a.inflight.drain(..) {
+                    task.abort();
+                }
+                a.stop_where(|_| true).await;
+            }
+            Cmd::Effect(effect) => a.effect(effect).await,
+        }
+    }
+    a.stop_where(|_| true).await;
+}
+
+fn msg(m: LabMsg) -> Action {
+    Action::Lab(m)
+}
+
+impl Actor {
+    fn secret_for(&self, profile: Profile) -> Secret {
+        match profile.secret {
+            SecretKind::PerRun => self.secret.clone(),
+            SecretKind::HardCoded => Secret::new(HARDCODED_SECRET),
+        }
+    }
+
+    async fn stop_where(&mut self, stop: impl Fn(&Profile) -> bool) {
+        let (gone, kept): (Vec<Instance>, Vec<Instance>) =
+            std::mem::take(&mut self.servers).into_iter().partition(|i| stop(&i.profile));
+        self.servers = kept;
+        // Stopped together: each may wait out its grace period for keep-alive connections.
+        // Dropping the client first closes its idle keep-alive connections, so the graceful
+        // shutdown need not wait out its grace period for them.
+        let stops = gone.into_iter().map(|Instance { lab, client, forwarder, .. }| {
+            drop(client);
+            forwarder.abort();
+            lab.shutdown()
+        });
+        // A server that stopped with an error has nothing left to stop.
+        let _ = futures_util::future::join_all(stops).await;
+    }
+
+    /// The client of the server for `profile`, starting it if needed.
+    async fn ensure(&mut self, profile: Profile) -> Option<LabClient> {
+        if let Some(i) = self.servers.iter().find(|i| i.profile == profile) {
+            return Some(i.client.clone());
+        }
+        let cfg = LabConfig::new(profile.fastapi, profile.cors).with_secret(self.secret_for(profile));
+        let started = server::start(cfg).await;
+        let mut lab = match started {
+            Ok(lab) => lab,
+            Err(e) => {
+                let _ = self.tx.send(msg(LabMsg::StartFailed { profile, error: e.to_string() })).await;
+                return None;
+            }
+        };
+        let client = match LabClient::new(&lab.base_url) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = self.tx.send(msg(LabMsg::StartFailed { profile, error: e.to_string() })).await;
+                let _ = lab.shutdown().await;
+                return None;
+            }
+        };
+        let forwarder = match lab.trace.take() {
+            Some(mut trace) => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    while let Some(event) = trace.recv().await {
+                        if tx.send(msg(LabMsg::Trace(Box::new(event)))).await.is_err() {
+                            break;
+                        }
+                    }
+                })
+            }
+            None => tokio::spawn(async {}),
+        };
+        let _ = self.tx.send(msg(LabMsg::Started { profile, base_url: lab.base_url.clone() })).await;
+        self.servers.push(Instance { profile, lab, client: client.clone(), forwarder });
+        Some(client)
+    }
+
+    async fn effect(&mut self, effect: LabEffect) {
+        match effect {
+            LabEffect::Send { id, profile, request } => {
+                let Some(client) = self.ensure(profile).await else {
+                    let _ = self
+                        .tx
+                        .send(msg(LabMsg::Failed { id, error: "the demo API is not running".into() }))
+                        .await;
+                    return;
+                };
+                let mut request = *request;
+                if request.credential.as_deref() == Some(TOKEN_ENDPOINT) {
+                    match login(&client, id).await {
+                        Ok(token) => {
+                            request.credential = None;
+                            request.headers.retain(|h| !h.to_ascii_lowercase().starts_with("authorization:"));
+                            request.headers.push(format!("Authorization: Bearer {token}"));
+                        }
+                        Err(error) => {
+                            let _ = self.tx.send(msg(LabMsg::Failed { id, error })).await;
+                            return;
+                        }
+                    }
+                }
+                let prepared = match prepare(&request, &self.secret_for(profile), tokens::now()) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        let _ = self.tx.send(msg(LabMsg::Failed { id, error: e.to_string() })).await;
+                        return;
+                    }
+                };
+                let _ =
+                    self.tx.send(msg(LabMsg::Prepared { id, prepared: Box::new(prepared.clone()) })).await;
+                let tx = self.tx.clone();
+                self.inflight.retain(|t| !t.is_finished());
+                self.inflight.push(tokio::spawn(async move {
+                    let result = client.send(&prepared, &format!("{REQ_PREFIX}{id}")).await;
+                    let m = match result {
+                        Ok(outcome) => LabMsg::Done { id, outcome: Box::new(outcome) },
+                        Err(e) => LabMsg::Failed { id, error: e.to_string() },
+                    };
+                    let _ = tx.send(msg(m)).await;
+                }));
+            }
+            LabEffect::Compare { id, kind, request, fastapi } => {
+                let result = self.compare(kind, &request, fastapi).await;
+                let _ = self.tx.send(msg(LabMsg::Compared { id, result: Box::new(result) })).await;
+            }
+            LabEffect::Sign { mut claims, with, exp_offset } => {
+                if let Some(offset) = exp_offset {
+                    let exp = tokens::now().saturating_add_signed(offset);
+                    claims.insert("exp".into(), Value::from(exp));
+                }
+                let result = workbench::sign(&claims, with, &self.secret).map_err(|e| e.to_string());
+                let _ = self.tx.send(msg(LabMsg::Signed(result))).await;
+            }
+            // The event loop writes it to the terminal; nothing for the runner to do.
+            LabEffect::Osc52(_) => {}
+            LabEffect::Copy { text, format } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let for_terminal = text.clone();
+                    let (notice, fallback) =
+                        tokio::task::spawn_blocking(move || super::clipboard::copy(&text, format))
+                            .await
+                            .unwrap_or_else(|e| (super::text::copy_failed(&e.to_string()), true));
+                    let osc52 = fallback.then_some(for_terminal);
+                    let _ = tx.send(msg(LabMsg::Copied { notice, osc52 })).await;
+                });
+            }
+        }
+    }
+
+    async fn send_one(&mut self, profile: Profile, request: &LabRequest, tag: &str) -> Result<Side, String> {
+        let client = self.ensure(profile).await.ok_or("the demo API did not start")?;
+        let prepared =
+            prepare(request, &self.secret_for(profile), tokens::now()).map_err(|e| e.to_string())?;
+        let outcome = client.send(&prepared, &format!("cmp-{tag}")).await.map_err(|e| e.to_string())?;
+        let mut sent = vec![format!("{} {}", prepared.method, prepared.target)];
+        sent.extend(prepared.headers.iter().map(|(n, v)| format!("{n}: {}", shorten(v, 60))));
+        Ok(side_from(String::new(), sent, &outcome, String::new()))
+    }
+
+    async fn compare(
+        &mut self,
+        kind: CompareKind,
+        request: &LabRequest,
+        fastapi: crate::lab::FastApiVersion,
+    ) -> Result<[Side; 2], String> {
+        let base = Profile::main(fastapi, CorsMode::Off);
+        match kind {
+            CompareKind::Cors => {
+                let wild = Profile { cors: CorsMode::Wildcard, ..base };
+                let trusted = Profile { cors: CorsMode::Trusted, ..base };
+                let mut a = self.send_one(wild, request, "cors-wildcard").await?;
+                let mut b = self.send_one(trusted, request, "cors-trusted").await?;
+                a.label = "Vulnerable: allow_origins=[\"*\"], allow_credentials=True".into();
+                a.note = "Any site may read the answer with the learner's credentials.".into();
+                b.label = "Fixed: allow_origins=[\"https://trustedclient.com\"]".into();
+                b.note = "Only the trusted site's JavaScript may read the answer.".into();
+                Ok([a, b])
+            }
+            CompareKind::Expiry => {
+                let token = tokens::mint_preset("expired-jwt", &self.secret, tokens::now())
+                    .ok_or("no expired-jwt preset")?
+                    .map_err(|e| e.to_string())?;
+                let claims = workbench::decode(&token).map(|d| d.claims).unwrap_or_default();
+                let exp = claims.get("exp").map(super::value_text).unwrap_or_default();
+                let vulnerable = match workbench::vulnerable_verify_skipping_exp(&token, &self.secret) {
+                    Ok(c) => Side {
+                        label: "Vulnerable: jwt.decode(..., options={\"verify_exp\": False})".into(),
+                        sent: vec![format!("token exp = {exp} (one hour ago)")],
+                        status: Some(200),
+                        headers: Vec::new(),
+                        body: format!(
+                            "accepted: sub={} scope={}",
+                            c.get("sub").map(super::value_text).unwrap_or_default(),
+                            c.get("scope").map(super::value_text).unwrap_or_default()
+                        ),
+                        note: "An in-process verifier that skips exp (not the demo API): the stolen, expired token still works.".into(),
+                    },
+                    Err(e) => Side {
+                        label: "Vulnerable: jwt.decode(..., options={\"verify_exp\": False})".into(),
+                        sent: vec![format!("token exp = {exp}")],
+                        status: None,
+                        headers: Vec::new(),
+                        body: format!("refused: {e}"),
+                        note: String::new(),
+                    },
+                };
+                let mut req = request.clone();
+                req.credential = None;
+                req.headers = vec![format!("Authorization: Bearer {token}")];
+                let mut fixed = self.send_one(base, &req, "exp").await?;
+                fixed.label = "Fixed: the demo API checks exp (jwt.decode as in the reference app)".into();
+                fixed.note = "The expired token is refused before the handler runs.".into();
+                Ok([vulnerable, fixed])
+            }
+            CompareKind::Secret => {
+                let now = tokens::now();
+                let claims = workbench::login_claims("johndoe", now);
+                let forged = workbench::sign(&claims, workbench::SignWith::HardCoded, &self.secret)
+                    .map_err(|e| e.to_string())?;
+                let mut req = request.clone();
+                req.credential = None;
+                req.headers = vec![format!("Authorization: Bearer {forged}")];
+                let hard = Profile { secret: SecretKind::HardCoded, ..base };
+                let mut a = self.send_one(hard, &req, "secret-code").await?;
+                let mut b = self.send_one(base, &req, "secret-env").await?;
+                a.label = "Vulnerable: SECRET_KEY = \"mysecret123\" in the code".into();
+                a.note = "A token forged by anyone who read the code is accepted.".into();
+                b.label = "Fixed: the secret comes from APISEC_TUTOR_JWT_SECRET or is random per run".into();
+                b.note = "The same forged token is refused: its signature does not match.".into();
+                Ok([a, b])
+            }
+        }
+    }
+}
+
+/// Logs in as the reference app's johndoe with `POST /token` and returns the access token.
+async fn login(client: &LabClient, id: super::RowId) -> Result<String, String> {
+    let form = crate::lab::client::Prepared {
+        method: "POST".into(),
+        target: "/token".into(),
+        headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())],
+        body: Some("username=johndoe&password=secret".into()),
+    };
+    let outcome = client.send(&form, &format!("login-{id}")).await.map_err(|e| e.to_string())?;
+    let body: serde_json::Value = serde_json::from_slice(&outcome.body)
+        .map_err(|_| format!("POST /token answered {}", outcome.status))?;
+    body.get("access_token")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("POST /token answered {} without a token", outcome.status))
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let head: String = s.chars().take(max.saturating_sub(1)).collect();
+    format!("{head}…")
+}
+
+pub(crate) fn side_from(label: String, sent: Vec<String>, o: &Outcome, note: String) -> Side {
+    let headers = o
+        .headers
+        .iter()
+        .filter(|(n, _)| n.starts_with("access-control-") || n == "www-authenticate" || n == "vary")
+        .cloned()
+        .collect();
+    Side { label, sent, status: Some(o.status), headers, body: shorten(&o.body_text(), 200), note }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::FastApiVersion;
+    use crate::tui::lab_screen::LabState;
+
+    /// Collects the actions for one row until its trace has ended and its response is in.
+    async fn collect(rx: &mut mpsc::Receiver<Action>, id: u64) -> (Option<Outcome>, usize) {
+        let (mut outcome, mut events, mut ended) = (None, 0, false);
+        while outcome.is_none() || !ended {
+            match rx.recv().await {
+                Some(Action::Lab(LabMsg::Done { id: got, outcome: o })) if got == id => outcome = Some(*o),
+                Some(Action::Lab(LabMsg::Trace(e))) if e.req_id == format!("{REQ_PREFIX}{id}") => {
+                    events += 1;
+                    ended |= e.check == crate::lab::trace::RESPONSE_CHECK;
+                }
+                Some(Action::Lab(LabMsg::Failed { error, .. })) => panic!("{error}"),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        (outcome, events)
+    }
+
+    #[tokio::test]
+    async fn the_runner_starts_sends_traces_and_stops_over_real_http() {
+        let (tx, mut rx) = mpsc::channel(QUEUE);
+        let mut runner = LabRunner::spawn(tx);
+        let state = LabState::new(0, None);
+        runner.sync(&Screen::Lab(Box::new(state.clone())));
+        let Some(Action::Lab(LabMsg::Started { base_url, .. })) = rx.recv().await else { panic!("no start") };
+        assert!(base_url.starts_with("http://127.0.0.1:"));
+        let request = crate::lab::seed::seed_requests().remove(2);
+        runner.run(LabEffect::Send { id: 7, profile: state.profile, request: Box::new(request) });
+        let (outcome, events) = collect(&mut rx, 7).await;
+        assert_eq!(outcome.map(|o| o.status), Some(401));
+        assert!(events >= 3, "{events}");
+        // A token fetched from POST /token opens /users/me.
+        let mut me = crate::lab::seed::seed_requests().remove(0);
+        me.path = "/users/me".into();
+        me.headers.clear();
+        me.credential = Some(TOKEN_ENDPOINT.into());
+        runner.run(LabEffect::Send { id: 8, profile: state.profile, request: Box::new(me) });
+        let (outcome, _) = collect(&mut rx, 8).await;
+        assert_eq!(outcome.map(|o| o.status), Some(200));
+        // The other version restarts the server; a comparison starts its own pair.
+        let mut old = state.clone();
+        old.profile.fastapi = FastApiVersion::new(0, 121, 3);
+        runner.sync(&Screen::Lab(Box::new(old.clone())));
+        runner.run(LabEffect::Compare {
+            id: 9,
+            kind: CompareKind::Secret,
+            request: Box::new(LabRequest {
+                id: "x".into(),
+                label: "x".into(),
+                method: "GET".into(),
+                path: "/users/me".into(),
+                headers: Vec::new(),
+                form: None,
+                credential: None,
+                expect: Vec::new(),
+            }),
+            fastapi: old.profile.fastapi,
+        });
+        loop {
+            if let Some(Action::Lab(LabMsg::Compared { id: 9, result })) = rx.recv().await {
+                let [a, b] = (*result).unwrap();
+                assert_eq!((a.status, b.status), (Some(200), Some(401)), "{a:?} {b:?}");
+                break;
+            }
+        }
+        runner.sync(&Screen::Home);
+        runner.shutdown().await;
+    }
+}

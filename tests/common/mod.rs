@@ -1,0 +1,3 @@
+//! Helpers shared by the integration tests (each test binary uses a subset).
+
+pub mod pty;
