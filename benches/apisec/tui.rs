@@ -107,7 +107,9 @@ fn spawn_floor(ctx: &mut Ctx, runs: usize) {
         match pty.map(|p| (p.watched(WAIT), p.spawned)) {
             Ok((Some(at), spawned)) => samples.push(at.saturating_duration_since(spawned)),
             _ => {
-                return ctx.report.not_available("tui: spawn floor", "`--version` printed nothing in the PTY");
+                return ctx
+                    .report
+                    .not_available("tui: spawn floor", "`--version` printed nothing in the PTY");
             }
         }
     }
