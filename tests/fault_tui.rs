@@ -114,9 +114,9 @@ fn a_one_by_one_window_and_odd_sizes_then_back_show_the_normal_screen() {
 }
 
 #[test]
-#[ignore = "known bug, fails most runs: when a burst of resizes ends at the size of the last frame \
-            drawn, ratatui's autoresize sees no change and draws only a diff over a terminal whose \
-            content the shrink destroyed, leaving garbage; Action::Resize should force a full clear"]
+#[ignore = "timing-dependent: it failed in most runs on a loaded machine before the event loop \
+            cleared the screen on every resize (src/tui/event_loop.rs); on a quiet machine it passes \
+            with and without that fix, so it cannot prove it; run with --include-ignored under load"]
 fn a_resize_storm_through_tiny_sizes_leaves_a_working_reader() {
     let t = Tui::start(&[]);
     t.wait_for(HOME);

@@ -92,9 +92,17 @@ impl Source {
                 }
                 for top in ["lessons", "quizzes"] {
                     let dir = root.join(top);
-                    if dir.is_dir() {
-                        listing.has_lessons_dir |= top == "lessons";
-                        collect_dir(root, &dir, &mut listing, 0);
+                    // `is_dir` would hide "permission denied" as "not there": tell them apart.
+                    match std::fs::metadata(&dir) {
+                        Ok(meta) if meta.is_dir() => {
+                            listing.has_lessons_dir |= top == "lessons";
+                            collect_dir(root, &dir, &mut listing, 0);
+                        }
+                        Ok(_) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => {
+                            listing.errors.push((PathBuf::from(top), format!("cannot open directory: {e}")))
+                        }
                     }
                 }
             }

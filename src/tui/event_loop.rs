@@ -54,6 +54,16 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
             _ = tick.tick(), if app.animating() => Some(Action::Tick),
         };
         let Some(action) = action else { continue };
+        if matches!(action, Action::Resize(..)) {
+            // A burst of resizes can end at the size of the last frame drawn: ratatui then sees
+            // no change, yet the terminal reflowed the old frame into garbage. Clear the screen
+            // and forget the previous frame so the next draw repaints every cell. (An escape,
+            // not `Terminal::clear`, which would ask the terminal for the cursor position.)
+            let backend = terminal.backend_mut();
+            crossterm::queue!(backend, crossterm::terminal::Clear(crossterm::terminal::ClearType::All))?;
+            terminal.swap_buffers();
+            app.dirty = true;
+        }
         let mut effects = app.update(action);
         for _ in 0..DRAIN {
             match rx.try_recv().or_else(|_| lab_rx.try_recv()) {
