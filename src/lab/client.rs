@@ -114,14 +114,20 @@ impl LabClient {
         let started = Instant::now();
         let response = builder.send().await.map_err(|e| LabError::Http(e.to_string()))?;
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect();
+        let headers = header_pairs(response.headers());
         let body = response.bytes().await.map_err(|e| LabError::Http(e.to_string()))?.to_vec();
         Ok(Outcome { status, headers, body, elapsed: started.elapsed() })
     }
+}
+
+/// Response headers as (name, value) pairs in wire order; values that are not UTF-8 are shown
+/// lossily (the lab displays them, it never re-sends them).
+#[must_use]
+pub fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

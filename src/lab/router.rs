@@ -336,11 +336,7 @@ mod tests {
         let response =
             router(cfg).oneshot(builder.body(Body::from(input.body.clone())).unwrap()).await.unwrap();
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect();
+        let headers = crate::lab::client::header_pairs(response.headers());
         let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
         (status, headers, body)
     }

@@ -360,21 +360,9 @@ pub fn inspect(token: &str) -> Option<(serde_json::Value, serde_json::Value)> {
 // Credential presets (the content's `credential:` field)
 // ---------------------------------------------------------------------------------------------
 
-/// Every credential preset the lab can mint, by its content name.
-pub const PRESETS: [&str; 12] = [
-    "fresh-jwt",
-    "fresh-jwt-no-scope",
-    "admin-jwt",
-    "disabled-user-jwt",
-    "unknown-user-jwt",
-    "no-sub-jwt",
-    "no-exp-jwt",
-    "expired-jwt",
-    "wrong-key-jwt",
-    "alg-none-jwt",
-    "tampered-jwt",
-    "hs512-jwt",
-];
+/// Every credential preset the lab can mint, by its content name: the content's own list, so
+/// `check` accepts exactly what the lab can mint (a test below mints every one).
+pub use crate::content::check::CREDENTIAL_PRESETS as PRESETS;
 
 fn b64_json<T: Serialize>(value: &T) -> Result<String, TokenError> {
     serde_json::to_vec(value).map(|v| URL_SAFE_NO_PAD.encode(v)).map_err(|_| TokenError::Sign)

@@ -75,11 +75,7 @@ pub(crate) async fn exchange(
     let body = prepared.body.clone().map_or_else(Body::empty, Body::from);
     let response = router(cfg).oneshot(builder.body(body).unwrap()).await.unwrap();
     let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect();
+    let headers = crate::lab::client::header_pairs(response.headers());
     let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
     let events = std::iter::from_fn(|| rx.try_recv()).collect();
     // A fixed round trip keeps snapshots stable.
