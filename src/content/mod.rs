@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod error;
+pub mod lab_app;
 pub mod load;
 pub mod locate;
 pub mod markdown;

@@ -7,9 +7,9 @@ use subtle::ConstantTimeEq;
 
 use super::config::{LabConfig, RefApp};
 use super::fastapi::{HttpException, Resp, missing_field, pattern_mismatch};
+use super::form::{self, FormError};
 use super::json::J;
-use super::multipart::{self, FormError};
-use super::pyish::{latin1, py_split_ws, py_strip, quote, unquote_plus};
+use super::pyish::{py_split_ws, py_strip, quote};
 use super::security;
 use super::tokens::{self, Claims};
 use super::trace::{Actor, HANDLER_CHECK, Outcome, TraceStage, Tracer};
@@ -574,7 +574,7 @@ const FORM_FIELDS: [(&str, bool); 6] = [
 /// `POST /token`: the form is parsed and validated by FastAPI (422), then the handler checks the
 /// password (401 + `Bearer`) and signs a token.
 fn login(cfg: &LabConfig, req: &Req, body: &[u8], t: &mut Tracer) -> Resp {
-    let form = match parse_form(req, body) {
+    let form = match form::parse(req, body) {
         Ok(form) => form,
         Err(e) => {
             let detail = e.detail(cfg.fastapi);
@@ -684,34 +684,6 @@ fn login(cfg: &LabConfig, req: &Req, body: &[u8], t: &mut Tracer) -> Resp {
     }
 }
 
-/// `request.form()`: url-encoded or multipart by `content-type` (lower-cased, parameters
-/// dropped); anything else is an empty form.
-fn parse_form(req: &Req, body: &[u8]) -> Result<Vec<(String, String)>, FormError> {
-    let content_type = req.header("content-type").unwrap_or("");
-    let (media, params) = content_type.split_once(';').unwrap_or((content_type, ""));
-    match media.trim().to_ascii_lowercase().as_str() {
-        "application/x-www-form-urlencoded" => Ok(parse_urlencoded(body)),
-        "multipart/form-data" => multipart::parse(params, body),
-        _ => Ok(Vec::new()),
-    }
-}
-
-/// python-multipart's `QuerystringParser` (0.0.34) as Starlette drives it: fields end at `&` only
-/// (`;` is data, unlike older releases), empty chunks are skipped, a field without `=` has an
-/// empty value.
-fn parse_urlencoded(body: &[u8]) -> Vec<(String, String)> {
-    body.split(|&b| b == b'&')
-        .filter(|field| !field.is_empty())
-        .map(|field| {
-            let (name, value) = match field.iter().position(|&b| b == b'=') {
-                Some(eq) => (&field[..eq], &field[eq + 1..]),
-                None => (field, &field[field.len()..]),
-            };
-            (unquote_plus(&latin1(name)), unquote_plus(&latin1(value)))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -757,17 +729,5 @@ mod tests {
         }
         let old = LabConfig::new(FastApiVersion::OLDEST, crate::lab::CorsMode::Off).with_port(8123);
         assert_eq!(location(&old, "/items", Some("evil/x"), &mut t).as_deref(), Some("http://evil/x/items/"));
-    }
-
-    #[test]
-    fn urlencoded_forms_split_like_python_multipart() {
-        let f = parse_urlencoded(b"username=john+doe&password=a%26b&&scope&=v&x=1;y=2");
-        assert_eq!(f[0], ("username".into(), "john doe".into()));
-        assert_eq!(f[1], ("password".into(), "a&b".into()));
-        assert_eq!(f[2], ("scope".into(), String::new()));
-        assert_eq!(f[3], (String::new(), "v".into()));
-        // `;` is not a separator (python-multipart 0.0.34, which both measured versions pin).
-        assert_eq!(f[4], ("x".into(), "1;y=2".into()));
-        assert_eq!(f.len(), 5);
     }
 }

@@ -12,6 +12,7 @@ pub mod client;
 pub mod config;
 pub mod cors;
 pub mod fastapi;
+pub mod form;
 pub mod json;
 pub mod multipart;
 pub mod plain;

@@ -1,0 +1,455 @@
+//! Lab apps as content: one YAML spec per FastAPI program the lab serves.
+//!
+//! A spec is deliberately a *recipe*, not a programming language: every field maps to one
+//! FastAPI building block (a security class, a dependency, a check the app raises, a
+//! `response_model`) so that the same spec can be run by the engine (`lab::engine`), printed as
+//! runnable FastAPI code (`lab --code APP`), described as an OpenAPI document (`/openapi.json`)
+//! and recorded against real FastAPI. Nothing here can name a file, a command or a host.
+//!
+//! ```yaml
+//! lab_apps:
+//!   - id: invoices
+//!     title: Whose invoice is it?
+//!     users:
+//!       - {username: alice, password: wonderland, role: user}
+//!       - {username: bob, password: builder, role: user}
+//!     records:
+//!       invoices:
+//!         - {id: 1, owner: alice, fields: {amount: 120, note: "alice's"}}
+//!         - {id: 2, owner: bob, fields: {amount: 75, note: "bob's"}}
+//!     jwt: {expire_minutes: 30}
+//!     security:
+//!       - {class: OAuth2PasswordBearer, name: oauth2_scheme, token_url: token}
+//!     routes:
+//!       - {method: POST, path: /token, handler: login, login: {rate_limit: {requests: 5, window_seconds: 60, per: username}}}
+//!       - method: GET
+//!         path: /invoices/{invoice_id}
+//!         handler: read_invoice
+//!         current_user: {scheme: oauth2_scheme}
+//!         response_model: [id, owner, amount]
+//!         returns: {record: {collection: invoices, param: invoice_id, owner_check: not_found}}
+//!         vulnerable:
+//!           why: any logged-in user reads any invoice
+//!           returns: {record: {collection: invoices, param: invoice_id, owner_check: none}}
+//! ```
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::schema::Md;
+
+/// One FastAPI program: `app = FastAPI()` plus its middleware, data, security objects and routes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabApp {
+    /// Unique across all content; `lab --code ID` and a scenario's `app:` name it.
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Md>,
+    /// `app.add_middleware(CORSMiddleware, ...)`; absent: no CORS middleware.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cors: Option<CorsSpec>,
+    /// How `/token` signs and the current-user dependency checks JWTs (HS256 only; the secret
+    /// is the lab's per-run secret, `DEMO_JWT_SECRET` in the generated code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<JwtSpec>,
+    /// The fake user database.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<UserSpec>,
+    /// Named collections of records with owners (`invoices: [...]`), in declaration order.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub records: BTreeMap<String, Vec<RecordSpec>>,
+    /// Module-level security objects (`oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security: Vec<SecuritySpec>,
+    /// Routes in declaration order (Starlette matches the first).
+    pub routes: Vec<RouteSpec>,
+    /// App-level differences of the vulnerable twin (e.g. a wildcard CORS configuration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerable: Option<AppVulnerable>,
+}
+
+/// What the vulnerable twin of an app changes at app level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppVulnerable {
+    /// One line: what is wrong in the vulnerable twin.
+    pub why: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cors: Option<CorsSpec>,
+}
+
+/// `CORSMiddleware` arguments, as Starlette takes them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorsSpec {
+    pub allow_origins: Vec<String>,
+    #[serde(default)]
+    pub allow_credentials: bool,
+    #[serde(default = "default_cors_methods")]
+    pub allow_methods: Vec<String>,
+    #[serde(default)]
+    pub allow_headers: Vec<String>,
+}
+
+fn default_cors_methods() -> Vec<String> {
+    vec!["GET".to_owned()]
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JwtSpec {
+    /// Lifetime of a token issued by a `login` route.
+    #[serde(default = "default_expire_minutes")]
+    pub expire_minutes: u32,
+}
+
+fn default_expire_minutes() -> u32 {
+    30
+}
+
+/// A user of the fake database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserSpec {
+    pub username: String,
+    /// The demo password (the generated code stores only its hash).
+    pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub disabled: bool,
+    /// The `role` claim and what a `role` check compares.
+    #[serde(default = "default_role")]
+    pub role: String,
+    /// Scopes this user may be granted at login; absent: any scope asked for (the FastAPI
+    /// tutorial's behaviour).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+}
+
+fn default_role() -> String {
+    "user".to_owned()
+}
+
+/// A record with an owner; `fields` are returned as JSON, after `id` and `owner`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordSpec {
+    /// Matched against the path parameter as text (`1` matches `/invoices/1`).
+    pub id: serde_json::Value,
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A module-level security object: one of FastAPI's classes (`class:`), its Python variable
+/// `name` (routes refer to it) and its arguments. `auto_error: false` lets a missing credential
+/// reach the handler as `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "class", deny_unknown_fields)]
+pub enum SecuritySpec {
+    OAuth2PasswordBearer {
+        name: String,
+        token_url: String,
+        /// Scope name → description (shown in `/docs`), in declaration order.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        scopes: Vec<ScopeSpec>,
+        #[serde(default = "yes")]
+        auto_error: bool,
+    },
+    HTTPBearer {
+        name: String,
+        #[serde(default = "yes")]
+        auto_error: bool,
+    },
+    HTTPBasic {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        realm: Option<String>,
+        #[serde(default = "yes")]
+        auto_error: bool,
+    },
+    APIKeyHeader {
+        name: String,
+        /// The header name (`name=` in Python).
+        key_name: String,
+        #[serde(default = "yes")]
+        auto_error: bool,
+    },
+    APIKeyQuery {
+        name: String,
+        key_name: String,
+        #[serde(default = "yes")]
+        auto_error: bool,
+    },
+    APIKeyCookie {
+        name: String,
+        key_name: String,
+        #[serde(default = "yes")]
+        auto_error: bool,
+    },
+}
+
+impl SecuritySpec {
+    /// The Python variable name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        match self {
+            Self::OAuth2PasswordBearer { name, .. }
+            | Self::HTTPBearer { name, .. }
+            | Self::HTTPBasic { name, .. }
+            | Self::APIKeyHeader { name, .. }
+            | Self::APIKeyQuery { name, .. }
+            | Self::APIKeyCookie { name, .. } => name,
+        }
+    }
+
+    #[must_use]
+    pub fn auto_error(&self) -> bool {
+        match self {
+            Self::OAuth2PasswordBearer { auto_error, .. }
+            | Self::HTTPBearer { auto_error, .. }
+            | Self::HTTPBasic { auto_error, .. }
+            | Self::APIKeyHeader { auto_error, .. }
+            | Self::APIKeyQuery { auto_error, .. }
+            | Self::APIKeyCookie { auto_error, .. } => *auto_error,
+        }
+    }
+}
+
+/// An OAuth2 scope and its description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSpec {
+    pub name: String,
+    pub description: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One route: `@app.<method>(path)` and its handler.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    pub method: String,
+    /// A Starlette path, with `{param}` path parameters.
+    pub path: String,
+    /// The handler's Python name (unique in the app).
+    pub handler: String,
+    /// The route issues JWTs from an `OAuth2PasswordRequestForm` (the `/token` route).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<LoginSpec>,
+    /// A handler parameter filled by a security object: `token: str = Depends(oauth2_scheme)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<CredentialSpec>,
+    /// The current-user dependency chain: JWT decoded, user looked up, active, scopes, role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_user: Option<CurrentUserSpec>,
+    /// The app's own checks, run in order after the dependencies, before the response.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckSpec>,
+    /// Rate limit as a dependency (429 with `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimitSpec>,
+    /// What the handler returns when every check passed (not used by `login` routes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns: Option<ReturnsSpec>,
+    /// `response_model`: only these fields of each returned object go out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_model: Option<Vec<String>>,
+    /// The vulnerable twin of this route: the keys given here replace the fixed route's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerable: Option<Box<RouteVulnerable>>,
+}
+
+/// The parts of a route its vulnerable twin may replace, and why it is vulnerable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteVulnerable {
+    /// One line: what is wrong in the vulnerable twin.
+    pub why: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<CredentialSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_user: Option<CurrentUserSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Vec<CheckSpec>>,
+    /// `false` removes the route's rate limit in the twin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimitOrOff>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns: Option<ReturnsSpec>,
+    /// `false` removes the response model (the whole object goes out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_model: Option<ResponseModelOrOff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RateLimitOrOff {
+    Off(bool),
+    Limit(RateLimitSpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ResponseModelOrOff {
+    Off(bool),
+    Fields(Vec<String>),
+}
+
+/// `POST /token`: `OAuth2PasswordRequestForm`, password check (401 "Incorrect username or
+/// password" + `WWW-Authenticate: Bearer`), a signed JWT with `sub`, `scope`, `role`, `exp`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginSpec {
+    /// Wrong logins allowed per window before 429.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimitSpec>,
+}
+
+/// How a handler receives a security object's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialSpec {
+    /// The security object's `name`.
+    pub scheme: String,
+    /// The handler parameter's name (`token`, `api_key`, `credentials`).
+    pub param: String,
+    /// `Depends(...)` or `Security(...)` (they behave the same without scopes).
+    #[serde(default)]
+    pub via: Via,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    #[default]
+    Depends,
+    Security,
+}
+
+/// `get_current_user` → `get_current_active_user` → role check, as in FastAPI's JWT tutorial.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CurrentUserSpec {
+    /// An `OAuth2PasswordBearer` (or `HTTPBearer`) security object's `name`.
+    pub scheme: String,
+    /// `Security(get_current_active_user, scopes=[...])`: missing → 401 "Not enough
+    /// permissions" + `WWW-Authenticate: Bearer scope="..."` (the docs' pattern).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    /// A disabled user is refused with 400 "Inactive user" (default true).
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// `role == ...` or 403 "Not enough permissions".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// One of the app's own checks, raised from the handler as an `HTTPException`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum CheckSpec {
+    /// `if <param> != "<value>": raise HTTPException(status, detail)` (constant-time in the engine).
+    TokenEquals {
+        /// The credential parameter compared (defaults to the route's `credential.param`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        param: Option<String>,
+        value: String,
+        #[serde(default = "status_401")]
+        status: u16,
+        #[serde(default = "detail_unauthorized")]
+        detail: String,
+        /// The `WWW-Authenticate` header of the refusal; absent: none (the seed's own bug).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        www_authenticate: Option<String>,
+    },
+}
+
+fn status_401() -> u16 {
+    401
+}
+
+fn detail_unauthorized() -> String {
+    "Unauthorized".to_owned()
+}
+
+/// A rate limit written out as a small dependency in the generated code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSpec {
+    /// Requests allowed per window (at least 1).
+    pub requests: u32,
+    pub window_seconds: u32,
+    /// Count per client address or per `username` form field.
+    #[serde(default)]
+    pub per: RateKey,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RateKey {
+    #[default]
+    Client,
+    Username,
+}
+
+/// What a handler returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ReturnsSpec {
+    /// Fixed JSON; strings may name values: `{credential}` (the credential parameter, or
+    /// `{credential.scheme}` / `{credential.credentials}` / `{credential.username}` /
+    /// `{credential.password}` for HTTP credentials), `{user.username}` and other user fields,
+    /// `{path.<param>}`.
+    Json(serde_json::Value),
+    /// The current user (`username`, `email`, `full_name`, `disabled`, `role`), filtered by
+    /// `response_model`.
+    User,
+    /// One record named by a path parameter.
+    Record(RecordReturn),
+    /// Every record of a collection, optionally only the current user's.
+    Records(RecordsReturn),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordReturn {
+    pub collection: String,
+    /// The path parameter holding the record id.
+    pub param: String,
+    /// What a record owned by someone else answers.
+    #[serde(default)]
+    pub owner_check: OwnerCheck,
+}
+
+/// The object-level authorization of a record route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerCheck {
+    /// 404 "Not Found", as if the record did not exist (hides that it does).
+    #[default]
+    NotFound,
+    /// 403 "Not enough permissions".
+    Forbidden,
+    /// No check at all: broken object level authorization (OWASP API1).
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordsReturn {
+    pub collection: String,
+    /// Only the current user's records (default true).
+    #[serde(default = "yes")]
+    pub owned_only: bool,
+}
