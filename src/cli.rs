@@ -71,6 +71,9 @@ pub struct CheckArgs {
     /// Content directories to check (default: the embedded content).
     #[arg(value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
+    /// Also compile every Python sample with python3 (parsed, never run).
+    #[arg(long)]
+    pub samples: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,71 +7,42 @@
 use std::path::Path;
 use std::process::Command;
 
-use apisec_tutor::content::{self, Code};
-
-/// One Python block and where it lives, for messages.
-struct Sample {
-    place: String,
-    code: Code,
-}
+use apisec_tutor::content::samples::{self, Sample};
+use apisec_tutor::content::{self};
 
 fn samples() -> Vec<Sample> {
     let catalog = match content::load_embedded() {
         Ok(catalog) => catalog,
         Err(errors) => panic!("embedded content does not load: {errors}"),
     };
-    let mut out = Vec::new();
-    let mut push = |place: String, code: &Code| {
-        if code.language == "python" {
-            out.push(Sample { place, code: code.clone() });
-        }
-    };
-    for lesson in &catalog.lessons {
-        for (i, step) in lesson.build_up.iter().enumerate() {
-            if let Some(code) = &step.code {
-                push(format!("{}/build_up[{}]", lesson.id, i + 1), code);
-            }
-        }
-        for p in &lesson.pitfalls {
-            push(format!("{}/pitfalls/{}/wrong", lesson.id, p.id), &p.wrong);
-            push(format!("{}/pitfalls/{}/correct", lesson.id, p.id), &p.correct);
-        }
-        push(format!("{}/execution_sample", lesson.id), &lesson.execution_sample.code);
+    let mut all = samples::collect(&catalog);
+    // External content (an instructor's folder) goes through the same walk and the same runs.
+    let external = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid");
+    match content::load(&[content::Source::Dir(external)]) {
+        Ok(catalog) => all.extend(samples::collect(&catalog)),
+        Err(errors) => panic!("the external test content does not load: {errors}"),
     }
-    for quiz in &catalog.quizzes {
-        for q in &quiz.questions {
-            if let Some(code) = &q.code {
-                push(format!("quizzes/{}/{}", quiz.id, q.id), code);
-            }
-        }
-    }
-    out
+    all
+}
+
+/// The interpreter: `target/python-env` (made by `scripts/python-env`, which `.ci/run` calls, so
+/// CI imports every runnable sample with the pinned FastAPI), else `python3`.
+fn python() -> String {
+    let env = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/python-env/bin/python");
+    if env.exists() { env.display().to_string() } else { "python3".to_owned() }
 }
 
 fn python_available() -> bool {
-    Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new(python()).arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
 fn fastapi_available() -> bool {
-    Command::new("python3").args(["-c", "import fastapi, jwt"]).output().is_ok_and(|o| o.status.success())
-}
-
-/// Writes each sample to its own module file, named so the failure message can say which it is.
-fn write_all(dir: &Path, samples: &[Sample]) -> Vec<std::path::PathBuf> {
-    samples
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let path = dir.join(format!("sample_{i}.py"));
-            std::fs::write(&path, &s.code.source).unwrap();
-            path
-        })
-        .collect()
+    Command::new(python()).args(["-c", "import fastapi, jwt"]).output().is_ok_and(|o| o.status.success())
 }
 
 fn py_compile(path: &Path) -> Result<(), String> {
     let out =
-        Command::new("python3").arg("-m").arg("py_compile").arg(path).output().map_err(|e| e.to_string())?;
+        Command::new(python()).arg("-m").arg("py_compile").arg(path).output().map_err(|e| e.to_string())?;
     if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
 }
 
@@ -86,7 +57,7 @@ fn python_blocks_compile() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let paths = write_all(dir.path(), &samples);
+    let paths = samples::write_all(dir.path(), &samples).unwrap();
     let mut failures = Vec::new();
     for (sample, path) in samples.iter().zip(&paths) {
         // Not-runnable blocks are fragments or deliberately broken (a missing import): they must
@@ -100,19 +71,28 @@ fn python_blocks_compile() {
     eprintln!("compiled {} Python block(s), {runnable} of them runnable", samples.len());
 
     if !fastapi_available() {
-        eprintln!("note: FastAPI/PyJWT not installed; runnable blocks were compiled but not imported");
+        // CI makes the env first; a missing one there is a failure, not a skip.
+        assert!(std::env::var_os("CI").is_none(), "CI must run scripts/python-env before the tests");
+        eprintln!(
+            "note: FastAPI/PyJWT not installed (run scripts/python-env); runnable blocks were compiled but not imported"
+        );
         return;
+    }
+    for sample in samples.iter().filter(|s| s.code.runnable && s.code.language == "python") {
+        assert!(sample.code.requires.is_some(), "{}: a runnable sample must say what it needs", sample.place);
     }
     // Importing a module runs its top level: imports resolve and the app and routes are built.
     let mut failures = Vec::new();
     for (sample, path) in samples.iter().zip(&paths).filter(|(s, _)| s.code.runnable) {
         let module = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        let out = Command::new("python3")
+        let out = Command::new(python())
             .args(["-c", &format!("import {module}")])
             .current_dir(dir.path())
-            // The samples read their secrets from the environment and refuse to start without them.
-            .env("SECRET_KEY", "x".repeat(64))
-            .env("API_KEY", "demo-api-key")
+            // Each runnable sample declares the variables it reads; the test sets exactly those,
+            // so a sample that reads an undeclared one fails here.
+            .env_remove("SECRET_KEY")
+            .env_remove("API_KEY")
+            .envs(sample.code.requires.iter().flat_map(|r| r.env.iter().map(|e| (&e.name, &e.example))))
             .output()
             .unwrap();
         if !out.status.success() {

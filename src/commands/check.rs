@@ -29,7 +29,19 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
         0 => String::new(),
         n => format!(", {n} warning(s)"),
     };
-    if report.errors.is_empty() {
+    let mut sample_failures = 0;
+    if args.samples && report.errors.is_empty() {
+        let samples = content::samples::collect(&report.catalog);
+        let failures = content::samples::compile_all(&samples).map_err(|e| Error::Usage(e.to_string()))?;
+        sample_failures = failures.len();
+        for f in &failures {
+            out.push_str(&format!("error: {f}\n"));
+        }
+        if failures.is_empty() {
+            out.push_str(&format!("compiled {} Python sample(s)\n", samples.len()));
+        }
+    }
+    if report.errors.is_empty() && sample_failures == 0 {
         let questions: usize = report.catalog.quizzes.iter().map(|q| q.questions.len()).sum();
         out.push_str(&format!(
             "ok: {} lesson(s), {} quiz(zes), {} question(s); no errors{warnings}\n",
@@ -39,6 +51,10 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
         ));
         print_out(&out)?;
         Ok(ExitCode::SUCCESS)
+    } else if report.errors.is_empty() {
+        out.push_str(&format!("{sample_failures} sample(s) do not compile{warnings}\n"));
+        print_out(&out)?;
+        Ok(ExitCode::from(1))
     } else {
         out.push_str(&format!(
             "{} error(s) in {} file(s){warnings}; {} file(s) checked\n",

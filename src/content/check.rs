@@ -515,6 +515,24 @@ fn format_version(diags: &mut Diags, file: &FileCtx, version: u32) {
 
 fn check_code(diags: &mut Diags, file: &FileCtx, code: &Code, base: &str) {
     nonblank(diags, file, &code.source, p(&format!("{base}.source")));
+    // A learner who copies a runnable sample must know what to install, set and type.
+    if code.runnable && code.language == "python" {
+        match &code.requires {
+            None => diags.error(
+                file,
+                &p(&format!("{base}.runnable")),
+                At::Value,
+                "a runnable Python sample needs `requires:` (packages with versions, env, run) so a learner can run it",
+            ),
+            Some(req) if req.packages.iter().any(|pkg| !pkg.contains("==")) => diags.error(
+                file,
+                &p(&format!("{base}.requires.packages")),
+                At::Value,
+                "pin every package to a version, e.g. `fastapi==0.165.0`",
+            ),
+            Some(_) => {}
+        }
+    }
     if let Some(range) = &code.fastapi
         && let Err(message) = VersionRange::parse(range)
     {

@@ -12,6 +12,7 @@ pub mod lab_app;
 pub mod load;
 pub mod locate;
 pub mod markdown;
+pub mod samples;
 pub mod schema;
 pub mod source;
 pub mod suggest;

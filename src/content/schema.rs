@@ -55,6 +55,31 @@ pub struct Code {
     /// The FastAPI versions the code is written for, e.g. `">=0.122.0"`; absent means all supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fastapi: Option<String>,
+    /// What a runnable sample needs to run; `check` requires it on every runnable Python block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<Requirements>,
+}
+
+/// What a learner installs and sets before running a sample, and the command that starts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Requirements {
+    /// Packages with pinned versions, as `pip install` takes them, e.g. `fastapi==0.165.0`.
+    pub packages: Vec<String>,
+    /// Environment variables the code reads, with an example value or how to make one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<EnvVar>,
+    /// The command that starts it, e.g. `uvicorn main:app --host 127.0.0.1` (the sample saved as main.py).
+    pub run: String,
+}
+
+/// One environment variable a sample reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvVar {
+    pub name: String,
+    /// An example value (used by the sample test), or a command that makes one.
+    pub example: String,
 }
 
 fn default_language() -> String {

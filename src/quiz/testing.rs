@@ -17,6 +17,7 @@ pub fn question(id: &str, difficulty: Difficulty, tags: &[&str]) -> Question {
             language: "python".into(),
             source: "return 1\n".into(),
             runnable: false,
+            requires: None,
             fastapi: None,
         }),
         choices: vec![

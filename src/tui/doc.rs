@@ -12,7 +12,7 @@ use super::markdown::{Writer, width};
 use super::strings as s;
 use super::theme::Theme;
 use super::views::flow::{FlowDiagram, StageMark};
-use crate::content::{Code, Diagram, Lesson, ModeTarget, SectionKind};
+use crate::content::{Code, Diagram, Lesson, ModeTarget, Requirements, SectionKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Page {
@@ -198,6 +198,20 @@ fn code(w: &mut Writer, code: &Code) {
         w.push(Line::from(Span::styled(format!("FastAPI {v}"), w.theme.dim)));
     }
     w.code(&code.language, &code.source);
+    if let Some(req) = &code.requires {
+        requirements(w, req);
+    }
+}
+
+/// How to run a sample, under it: the pinned install line, the variables, the start command.
+fn requirements(w: &mut Writer, req: &Requirements) {
+    let dim = w.theme.dim;
+    let mut lines = vec![format!("To run it: pip install {}", req.packages.join(" "))];
+    lines.extend(req.env.iter().map(|e| format!("  export {}={}", e.name, e.example)));
+    lines.push(format!("  {}", req.run));
+    for line in lines {
+        w.push(Line::from(Span::styled(line, dim)));
+    }
 }
 
 fn diagram(w: &mut Writer, d: &Diagram) {
@@ -649,6 +663,10 @@ fn pitfall(w: &mut Writer, lesson: &Lesson, item: usize) {
         w.lines.extend(left.lines);
         w.blank();
         w.lines.extend(right.lines);
+    }
+    if let Some(req) = &p.correct.requires {
+        w.blank();
+        requirements(w, req);
     }
     md_block(w, "Root cause", p.root_cause.as_str());
     if let Some(scenario) = &p.lab_scenario {
