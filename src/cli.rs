@@ -163,9 +163,13 @@ pub struct QuizArgs {
     /// Only the questions due for review today (Leitner boxes).
     #[arg(long)]
     pub review: bool,
-    /// Shuffle the question order (choices are always shuffled in the interface).
+    /// Shuffle the question order too (choices are always shuffled, per attempt).
     #[arg(long)]
     pub shuffle: bool,
+    /// Keep choices in the content's order (for printed handouts and scripts); by default they
+    /// are shuffled per attempt, so the position of the answer gives nothing away.
+    #[arg(long)]
+    pub choices_in_order: bool,
     /// Seed for every shuffle, for repeatable runs.
     #[arg(long)]
     pub seed: Option<u64>,

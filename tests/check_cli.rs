@@ -743,3 +743,51 @@ fn fenced_lines(lines: &[&str]) -> Vec<usize> {
     }
     out
 }
+
+/// A quiz whose right choice is always the first and the longest gets both fairness warnings,
+/// located at the first such answer; the same quiz with spread, shorter answers gets none.
+#[test]
+fn a_guessable_answer_key_is_warned_about() {
+    let question = |i: usize, answer: &str, right: &str| {
+        format!(
+            "  - id: q{i}\n    difficulty: easy\n    tags: [t]\n    stem: Question {i}?\n    choices:\n\
+             \x20     - id: a\n        text: {}\n{}\
+             \x20     - id: b\n        text: {}\n{}\
+             \x20     - id: c\n        text: {}\n{}\
+             \x20   answer: {answer}\n    hints: [one, two]\n    solution: [because]\n    final_answer: it\n    quick_check: ok\n",
+            if answer == "a" { right } else { "no" },
+            if answer == "a" { "" } else { "        mistake: why not\n" },
+            if answer == "b" { right } else { "nope" },
+            if answer == "b" { "" } else { "        mistake: why not\n" },
+            if answer == "c" { right } else { "never ever" },
+            if answer == "c" { "" } else { "        mistake: why not\n" },
+        )
+    };
+    let quiz = |answers: &[(&str, &str)]| {
+        let mut text = String::from(
+            "format_version: 1\nid: guessable\ntitle: Guessable\nkind: practice\nlesson: demo-lesson\nquestions:\n",
+        );
+        for (i, (answer, right)) in answers.iter().enumerate() {
+            text.push_str(&question(i, answer, right));
+        }
+        text
+    };
+    let dir = copy();
+    let long = "the long and detailed right answer";
+    std::fs::write(dir.path().join("quizzes/guessable.yaml"), quiz(&[("a", long); 4])).unwrap();
+    let r = check(dir.path());
+    assert_eq!(r.code, 0, "warnings only: {}", r.stdout);
+    assert!(
+        r.stdout.contains("quizzes/guessable.yaml:20:13: warning: the right choice is the longest in 4 of 4"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("warning: the right choice is in position 1 in 4 of 4"), "{}", r.stdout);
+    std::fs::write(
+        dir.path().join("quizzes/guessable.yaml"),
+        quiz(&[("a", "yes"), ("b", "yes"), ("c", "yes"), ("b", "yes")]),
+    )
+    .unwrap();
+    let r = check(dir.path());
+    assert!(!r.stdout.contains("guessable.yaml"), "{}", r.stdout);
+}

@@ -22,7 +22,10 @@ const ONE_ANSWER: &str = "b\n";
 /// A data directory holding the progress of one answered question; returns its progress.json.
 fn seeded(data: &Path) -> Vec<u8> {
     let mut cmd = Command::new(BIN);
-    cmd.arg("--content").arg(quiz_content()).args(["quiz", "--plain"]).env("APISEC_TUTOR_DATA_DIR", data);
+    cmd.arg("--content")
+        .arg(quiz_content())
+        .args(["quiz", "--plain", "--choices-in-order"])
+        .env("APISEC_TUTOR_DATA_DIR", data);
     let out = run(cmd, ONE_ANSWER);
     assert!(out.status.success(), "{out:?}");
     std::fs::read(data.join("progress.json")).unwrap()
@@ -68,7 +71,7 @@ fn a_read_only_data_dir_gives_a_warning_the_quiz_runs_and_nothing_is_lost() {
     let before = seeded(data.path());
     let script = r#"
         mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 97
-        "$2" --content "$3" quiz --plain
+        "$2" --content "$3" quiz --plain --choices-in-order
         echo "exit=$?"
     "#;
     let (stdout, stderr) = in_mount_namespace(script, data.path(), data.path());
@@ -95,7 +98,7 @@ fn a_full_data_dir_gives_a_warning_keeps_the_old_progress_and_leaves_no_temp_fil
         mount -t tmpfs -o size=64k tmpfs "$1" || exit 97
         cp "$4/progress.json" "$1/progress.json" || exit 98
         dd if=/dev/zero of="$1/fill" bs=1k 2>/dev/null
-        "$2" --content "$3" quiz --plain
+        "$2" --content "$3" quiz --plain --choices-in-order
         echo "exit=$?"
         echo "--- files"; ls -A "$1"
         echo "--- progress"; cat "$1/progress.json"

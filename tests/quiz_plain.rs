@@ -21,6 +21,12 @@ fn run(data: &Path, args: &[&str], input: &str) -> Output {
         .arg("--content")
         .arg(fixtures())
         .args(args)
+        // The expected transcripts follow the content's order; runs with a seed test the shuffle.
+        .args(if args.contains(&"quiz") && !args.contains(&"--seed") {
+            &["--choices-in-order"][..]
+        } else {
+            &[]
+        })
         .env("APISEC_TUTOR_DATA_DIR", data)
         .env_remove("NO_COLOR")
         .stdin(Stdio::piped())
@@ -132,6 +138,24 @@ fn the_answer_key_follows_a_seeded_shuffle() {
         !out.lines().any(|l| l == "B) 401 Not authenticated")
     });
     assert!(moved);
+}
+
+/// Choices are shuffled per attempt even without `--shuffle` (which orders the questions): the
+/// content's key position gives nothing away. `--choices-in-order` keeps the content's order.
+#[test]
+fn choices_are_shuffled_by_default_and_kept_in_order_on_request() {
+    let data = tempfile::tempdir().unwrap();
+    let in_order = |out: &str| out.lines().any(|l| l == "B) 401 Not authenticated");
+    let moved = (0..10).any(|seed| {
+        let seed = seed.to_string();
+        !in_order(&stdout(&run(data.path(), &["quiz", "--plain", "--seed", &seed], "q\n")))
+    });
+    assert!(moved, "no seed shuffled the first question's choices");
+    for seed in ["1", "2", "3"] {
+        let out =
+            stdout(&run(data.path(), &["quiz", "--plain", "--seed", seed, "--choices-in-order"], "q\n"));
+        assert!(in_order(&out), "{out}");
+    }
 }
 
 #[test]

@@ -148,7 +148,17 @@ fn myths_expert_zone_connections_and_pitfalls() {
     let catalog = catalog();
     let l = lesson(&catalog);
     let mut m = Missing::default();
-    m.check(l.myth_busters.len() == 4, format!("myth busters: 4 expected, {} found", l.myth_busters.len()));
+    // The seed's four myths, plus true statements among the beliefs, so pressing "myth" every
+    // time does not win.
+    m.check(
+        l.myth_busters.len() >= 4,
+        format!("myth busters: at least 4 expected, {} found", l.myth_busters.len()),
+    );
+    let true_beliefs = l.myth_busters.iter().filter(|m| m.belief_is_true).count();
+    m.check(
+        true_beliefs >= 1 && true_beliefs * 2 <= l.myth_busters.len(),
+        format!("myth busters: some but not most beliefs true, {true_beliefs} of {}", l.myth_busters.len()),
+    );
     let myth_text: Vec<String> =
         l.myth_busters.iter().map(|x| format!("{} {}", x.question, x.belief).to_lowercase()).collect();
     for (topic, words) in [
@@ -160,7 +170,6 @@ fn myths_expert_zone_connections_and_pitfalls() {
         m.check(myth_text.iter().any(|t| words.iter().any(|w| t.contains(w))), format!("myth: {topic}"));
     }
     for myth in &l.myth_busters {
-        m.check(!myth.belief_is_true, format!("myth {}: the shipped beliefs are all false", myth.id));
         m.check(
             filled(&myth.question) && filled(&myth.belief),
             format!("myth {}: question and belief", myth.id),
@@ -171,8 +180,8 @@ fn myths_expert_zone_connections_and_pitfalls() {
         );
     }
     m.check(
-        l.expert_zone.len() == 3,
-        format!("expert zone: 3 points expected, {} found", l.expert_zone.len()),
+        l.expert_zone.len() >= 3,
+        format!("expert zone: at least the seed's 3 points expected, {} found", l.expert_zone.len()),
     );
     m.check(l.connections.len() == 3, format!("connections: 3 expected, {} found", l.connections.len()));
     let topics: Vec<String> = l.connections.iter().map(|c| c.topic.to_lowercase()).collect();

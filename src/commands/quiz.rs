@@ -53,9 +53,10 @@ pub fn run(cli: &Cli, args: &QuizArgs) -> Result<ExitCode, Error> {
             catalog.quiz_of_kind(QuizKind::Practice).map_or_else(|| "Practice".into(), |q| q.title.clone())
         }
     };
-    // In plain mode choices keep the content's order (scripts and printed handouts match it)
-    // unless --shuffle asks for shuffling; the interface always shuffles.
-    let options = SessionOptions { shuffle_choices: args.shuffle, seed };
+    // Choices are shuffled per attempt, as in the interface: a key that sits in one position
+    // (or cycles a, b, c, d) would be guessable. The seed makes a run repeatable, and the letters
+    // shown are the letters scored. --choices-in-order keeps the content's order for handouts.
+    let options = SessionOptions { shuffle_choices: !args.choices_in_order, seed };
     let mut session = Session::new(picked, options, quiz::now_ms())?;
     let stdin = io::stdin();
     quiz::plain::run(&mut session, &title, stdin.lock(), &mut out, &mut quiz::now_ms, &mut |attempt| {

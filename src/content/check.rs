@@ -13,8 +13,8 @@ use serde_yaml::Value;
 use super::load::{Diags, FileCtx, Known};
 use super::locate::FieldPath;
 use super::schema::{
-    BuildUpStep, Code, Diagram, ExecutionSample, ExecutionTable, FORMAT_VERSION, FlowStage, KeyMoment,
-    LabRequest, LabScenario, LearningMode, Lesson, Myth, Pitfall, Question, Quiz, VariableTracker,
+    BuildUpStep, Choice, Code, Diagram, ExecutionSample, ExecutionTable, FORMAT_VERSION, FlowStage,
+    KeyMoment, LabRequest, LabScenario, LearningMode, Lesson, Myth, Pitfall, Question, Quiz, VariableTracker,
 };
 use super::validate::At;
 use super::version::VersionRange;
@@ -696,6 +696,56 @@ fn check_quiz(file: &FileCtx, quiz: &QuizParts, lessons: &HashSet<&str>, refs: &
     );
     for (i, question) in &quiz.questions {
         check_question(diags, file, question, &format!("questions[{i}]"), refs);
+    }
+    fairness(diags, file, &quiz.questions);
+}
+
+/// A learner who knows nothing should not beat chance by picking the longest choice or one
+/// position. Choices are shuffled per attempt, but the stored order is what handouts and
+/// `--choices-in-order` show, so both cues are checked.
+fn fairness(diags: &mut Diags, file: &FileCtx, questions: &[(usize, Question)]) {
+    // Too few questions to call anything a pattern.
+    if questions.len() < 4 {
+        return;
+    }
+    let mut longest = Vec::new();
+    let mut positions: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, q) in questions {
+        let Some(right) = q.choices.iter().position(|c| c.id == q.answer) else { continue };
+        let len = |c: &Choice| c.text.chars().count();
+        let right_len = len(&q.choices[right]);
+        if q.choices.iter().enumerate().all(|(j, c)| j == right || len(c) < right_len) {
+            longest.push(*i);
+        }
+        positions.entry(right).or_default().push(*i);
+    }
+    let n = questions.len();
+    // A fair share is 1/k for k choices; half of all questions is far past it for k >= 3.
+    if longest.len() * 2 > n {
+        let first = longest[0];
+        diags.warning(
+            file,
+            &p(&format!("questions[{first}].answer")),
+            At::Value,
+            format!(
+                "the right choice is the longest in {} of {n} questions: a learner can guess by length; lengthen some distractors or shorten the answers",
+                longest.len()
+            ),
+        );
+    }
+    if let Some((pos, at)) = positions.iter().max_by_key(|(_, v)| v.len())
+        && at.len() * 2 > n
+    {
+        diags.warning(
+            file,
+            &p(&format!("questions[{}].answer", at[0])),
+            At::Value,
+            format!(
+                "the right choice is in position {} in {} of {n} questions: spread the answers over the positions",
+                pos + 1,
+                at.len()
+            ),
+        );
     }
 }
 

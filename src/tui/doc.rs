@@ -375,73 +375,92 @@ fn build_up(w: &mut Writer, lesson: &Lesson, item: usize, ui: &PageUi, targets: 
     };
     let t = w.theme;
     w.para(&[(step.title.clone(), t.title), (format!("  ({})", step.level.label()), t.dim)]);
+    // The question comes before the explanation: a learner who has just read the answer is not
+    // predicting anything. Until they commit, the step shows only its question.
+    if let Some(predict) = &step.predict {
+        if ui.committed.is_none() {
+            ask(w, predict, ui, targets);
+            w.blank();
+            w.para(&[(s::REVEAL_LOCKED.to_owned(), t.dim)]);
+            return;
+        }
+        if w.plain {
+            // A pipe cannot commit: the question and its options first, the explanation after,
+            // and the best answer only at the end of the step.
+            prompt(w, predict);
+            for (n, option) in predict.options.iter().enumerate() {
+                w.para(&[(format!("  {}) {option}", n + 1), t.text)]);
+            }
+        }
+    }
+    explain(w, step);
+    if let Some(predict) = &step.predict {
+        if w.plain {
+            w.blank();
+            if let Some(best) = predict.best.and_then(|b| predict.options.get(b)) {
+                w.para(&[(format!("{}{best}", s::BEST_ANSWER), t.text)]);
+            }
+            w.md(predict.reveal.as_str());
+        } else {
+            prompt(w, predict);
+            reveal(w, predict, ui.committed.as_deref().unwrap_or(""));
+        }
+    }
+    md_block(w, "Result", step.result.as_str());
+    if let Some(insight) = &step.insight {
+        md_block(w, "Why it matters", insight.as_str());
+    }
+}
+
+/// The step's teaching: its concept, body and code.
+fn explain(w: &mut Writer, step: &crate::content::BuildUpStep) {
     md_block(w, "Concept", step.concept.as_str());
     w.blank();
     w.md(step.body.as_str());
     if let Some(c) = &step.code {
         code(w, c);
     }
-    let revealed = match &step.predict {
-        None => true,
-        Some(predict) => {
-            w.blank();
-            w.push(Line::from(Span::styled(s::PREDICT_HEADING.to_owned(), t.accent)));
-            w.para(&[(format!("? {}", predict.prompt), t.bold)]);
-            if ui.committed.is_none() {
-                if predict.options.is_empty() {
-                    let cursor = if ui.editing { "▏" } else { "" };
-                    targets.push((w.lines.len(), Target::Answer));
-                    w.para(&[
-                        (s::YOUR_ANSWER.to_owned(), t.accent),
-                        (format!("{}{cursor}", ui.draft), if ui.editing { t.selected } else { t.text }),
-                    ]);
-                    let hint = if ui.editing { s::TYPE_HINT_EDITING } else { s::TYPE_HINT };
-                    w.para(&[(hint.to_owned(), t.dim)]);
-                } else {
-                    for (n, option) in predict.options.iter().enumerate() {
-                        let chosen = ui.selected == Some(n);
-                        let mark = if chosen { "▶ " } else { "  " };
-                        let style = if chosen { t.selected } else { t.text };
-                        targets.push((w.lines.len(), Target::Option(n)));
-                        w.wrap(
-                            &[(option.clone(), style)],
-                            &[Span::styled(
-                                format!("{mark}{}) ", n + 1),
-                                if chosen { t.selected } else { t.accent },
-                            )],
-                            &[Span::raw("     ")],
-                        );
-                    }
-                    let hint = s::choose_hint(predict.options.len());
-                    w.para(&[(hint, t.dim)]);
-                }
-                false
-            } else if w.plain {
-                // A pipe cannot commit: list the options, name the best one, then explain.
-                for (n, option) in predict.options.iter().enumerate() {
-                    w.para(&[(format!("  {}) {option}", n + 1), t.text)]);
-                }
-                if let Some(best) = predict.best.and_then(|b| predict.options.get(b)) {
-                    w.para(&[(format!("{}{best}", s::BEST_ANSWER), t.text)]);
-                }
-                w.blank();
-                w.md(predict.reveal.as_str());
-                true
-            } else {
-                reveal(w, predict, ui.committed.as_deref().unwrap_or(""));
-                true
-            }
-        }
-    };
-    if revealed {
-        md_block(w, "Result", step.result.as_str());
-        if let Some(insight) = &step.insight {
-            md_block(w, "Why it matters", insight.as_str());
-        }
-    } else {
-        w.blank();
-        w.para(&[(s::REVEAL_LOCKED.to_owned(), t.dim)]);
+}
+
+fn prompt(w: &mut Writer, predict: &crate::content::Prediction) {
+    let t = w.theme;
+    w.blank();
+    w.push(Line::from(Span::styled(s::PREDICT_HEADING.to_owned(), t.accent)));
+    w.para(&[(format!("? {}", predict.prompt), t.bold)]);
+}
+
+/// The prediction as a question to answer: options to pick from, or a line to type.
+fn ask(
+    w: &mut Writer,
+    predict: &crate::content::Prediction,
+    ui: &PageUi,
+    targets: &mut Vec<(usize, Target)>,
+) {
+    let t = w.theme;
+    prompt(w, predict);
+    if predict.options.is_empty() {
+        let cursor = if ui.editing { "▏" } else { "" };
+        targets.push((w.lines.len(), Target::Answer));
+        w.para(&[
+            (s::YOUR_ANSWER.to_owned(), t.accent),
+            (format!("{}{cursor}", ui.draft), if ui.editing { t.selected } else { t.text }),
+        ]);
+        let hint = if ui.editing { s::TYPE_HINT_EDITING } else { s::TYPE_HINT };
+        w.para(&[(hint.to_owned(), t.dim)]);
+        return;
     }
+    for (n, option) in predict.options.iter().enumerate() {
+        let chosen = ui.selected == Some(n);
+        let mark = if chosen { "▶ " } else { "  " };
+        let style = if chosen { t.selected } else { t.text };
+        targets.push((w.lines.len(), Target::Option(n)));
+        w.wrap(
+            &[(option.clone(), style)],
+            &[Span::styled(format!("{mark}{}) ", n + 1), if chosen { t.selected } else { t.accent })],
+            &[Span::raw("     ")],
+        );
+    }
+    w.para(&[(s::choose_hint(predict.options.len()), t.dim)]);
 }
 
 /// The learner's prediction beside the explanation (stacked when narrow).
