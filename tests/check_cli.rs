@@ -791,3 +791,19 @@ fn a_guessable_answer_key_is_warned_about() {
     let r = check(dir.path());
     assert!(!r.stdout.contains("guessable.yaml"), "{}", r.stdout);
 }
+
+/// Only a title and an overview are required, but a lesson must give the learner something to
+/// do: with its quiz removed, the short fixture lesson is an error located at its id.
+#[test]
+fn a_short_lesson_passes_and_an_empty_one_is_located() {
+    let short = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/short");
+    let r = check(&short);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&short, dir.path());
+    std::fs::remove_file(dir.path().join("quizzes/short-quiz.yaml")).unwrap();
+    assert_reports(
+        dir.path(),
+        "lessons/short-lesson/lesson.yaml:3:5: error: lesson `short-lesson` has nothing to practise",
+    );
+}

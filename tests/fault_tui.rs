@@ -17,7 +17,7 @@ use pty::Pty;
 const BIN: &str = env!("CARGO_BIN_EXE_apisec-tutor");
 /// Generous: waits end as soon as the text appears; this only bounds a broken run.
 const WAIT: Duration = Duration::from_secs(30);
-const HOME: &str = "apisec-tutor · why API security";
+const HOME: &str = "apisec-tutor · Why API security";
 const TOO_SMALL: &str = "make me bigger";
 
 struct Tui {

@@ -33,7 +33,7 @@ const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 /// Only the home screen draws this header; waiting for it after Esc keeps the next key from
 /// arriving glued to the Esc (which a terminal reads as Alt+key).
-const HOME: &str = "apisec-tutor · why API security";
+const HOME: &str = "apisec-tutor · Bearer tokens in a tiny API";
 
 #[test]
 fn open_navigate_every_mode_predict_resize_and_quit() {

@@ -19,7 +19,7 @@ const IDLE: Duration = Duration::from_secs(1);
 
 /// Text that is on the home screen only once it is completely drawn: something from the top
 /// of the frame and something from its footer (drawn last).
-pub const HOME_MARKERS: &[&str] = &["apisec-tutor · why API security", "? all keys"];
+pub const HOME_MARKERS: &[&str] = &["apisec-tutor · Why API security", "? all keys"];
 
 pub fn home_drawn(screen: &vt100::Screen) -> bool {
     let text = screen.contents();

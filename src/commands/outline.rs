@@ -31,8 +31,10 @@ pub fn to_json(catalog: &Catalog) -> Value {
         .lessons
         .iter()
         .map(|lesson| {
+            // A short lesson leaves sections out; so does its outline.
             let sections: Vec<Value> = SectionKind::ALL
                 .iter()
+                .filter(|&&kind| lesson.items(kind) > 0)
                 .map(|&kind| {
                     let mut section = json!({
                         "kind": kind.as_str(),
@@ -49,7 +51,8 @@ pub fn to_json(catalog: &Catalog) -> Value {
                     section
                 })
                 .collect();
-            json!({"id": lesson.id, "title": lesson.title, "sections": sections})
+            let scenarios: Vec<&str> = lesson.lab_scenarios.iter().map(|s| s.id.as_str()).collect();
+            json!({"id": lesson.id, "title": lesson.title, "sections": sections, "lab_scenarios": scenarios})
         })
         .collect();
     let quizzes: Vec<Value> = catalog
@@ -85,7 +88,8 @@ pub fn to_text(catalog: &Catalog) -> String {
     let mut out = String::new();
     for lesson in &catalog.lessons {
         out.push_str(&format!("Lesson {} — {}\n", lesson.id, lesson.title));
-        for (n, &kind) in SectionKind::ALL.iter().enumerate() {
+        let present = SectionKind::ALL.iter().filter(|&&kind| lesson.items(kind) > 0);
+        for (n, &kind) in present.enumerate() {
             let mut extra = String::new();
             let predictions = lesson.predictions(kind);
             if predictions > 0 {
@@ -100,6 +104,10 @@ pub fn to_text(catalog: &Catalog) -> String {
                 kind.title(),
                 lesson.items(kind)
             ));
+        }
+        if !lesson.lab_scenarios.is_empty() {
+            let ids: Vec<&str> = lesson.lab_scenarios.iter().map(|s| s.id.as_str()).collect();
+            out.push_str(&format!("  Lab scenarios (apisec-tutor lab --scenario ID): {}\n", ids.join(", ")));
         }
     }
     for quiz in &catalog.quizzes {

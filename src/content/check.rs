@@ -78,6 +78,9 @@ pub(crate) struct LessonParts {
     pub tracker: Option<VariableTracker>,
     pub moments: Vec<(usize, KeyMoment)>,
     pub scenarios: Vec<(usize, LabScenario)>,
+    /// The keys are written (even if their items are broken and reported elsewhere).
+    pub has_build_up_key: bool,
+    pub has_scenarios_key: bool,
 }
 
 fn indexed<T: Clone>(items: &[T]) -> Vec<(usize, T)> {
@@ -112,11 +115,13 @@ impl LessonParts {
             mental_model_diagrams: indexed(&l.mental_model.diagrams),
             under_the_hood_diagrams: indexed(&l.under_the_hood.diagrams),
             flow_stages: indexed(&l.concept_flow.stages),
-            sample: Some(l.execution_sample.clone()),
-            table: Some(l.execution_table.clone()),
-            tracker: Some(l.variable_tracker.clone()),
+            sample: Some(l.execution_sample.clone()).filter(|x| !x.is_empty()),
+            table: Some(l.execution_table.clone()).filter(|x| !x.is_empty()),
+            tracker: Some(l.variable_tracker.clone()).filter(|x| !x.is_empty()),
             moments: indexed(&l.key_moments),
             scenarios: indexed(&l.lab_scenarios),
+            has_build_up_key: !l.build_up.is_empty(),
+            has_scenarios_key: !l.lab_scenarios.is_empty(),
         }
     }
 
@@ -138,6 +143,11 @@ impl LessonParts {
             tracker: field(v, "variable_tracker"),
             moments: items_at(v, &["key_moments"]),
             scenarios: items_at(v, &["lab_scenarios"]),
+            has_build_up_key: v.get("build_up").and_then(Value::as_sequence).is_some_and(|s| !s.is_empty()),
+            has_scenarios_key: v
+                .get("lab_scenarios")
+                .and_then(Value::as_sequence)
+                .is_some_and(|s| !s.is_empty()),
         }
     }
 }
@@ -223,6 +233,26 @@ pub(crate) fn run(
     let lesson_ids: HashSet<&str> = lessons.iter().filter_map(|(_, l)| l.id.as_deref()).collect();
     for (file, quiz) in quizzes {
         check_quiz(file, quiz, &lesson_ids, &refs, diags);
+    }
+    // A lesson may be short, but it must give the learner something to do.
+    let quizzed: HashSet<&str> = quizzes.iter().filter_map(|(_, q)| q.lesson.as_deref()).collect();
+    for (file, lesson) in lessons {
+        if let Some(id) = &lesson.id
+            && lesson.build_up.is_empty()
+            && lesson.scenarios.is_empty()
+            && !lesson.has_build_up_key
+            && !lesson.has_scenarios_key
+            && !quizzed.contains(id.as_str())
+        {
+            diags.error(
+                file,
+                &p("id"),
+                At::Value,
+                format!(
+                    "lesson `{id}` has nothing to practise: add `build_up` steps, `lab_scenarios`, or a quiz with `lesson: {id}`"
+                ),
+            );
+        }
     }
 }
 

@@ -35,6 +35,14 @@ impl Md {
     }
 }
 
+impl Md {
+    /// Nothing written (an unresolved file reference counts as written).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Md::Inline(text) if text.trim().is_empty())
+    }
+}
+
 impl Default for Md {
     fn default() -> Self {
         Md::Inline(String::new())
@@ -42,7 +50,7 @@ impl Default for Md {
 }
 
 /// A block of source code shown verbatim with syntax colouring.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Code {
     /// `python`, `json`, `http`, `bash`, `text`…
@@ -117,23 +125,43 @@ pub struct Lesson {
     #[serde(default)]
     pub modes: Vec<LearningMode>,
     pub overview: Overview,
+    // Everything below is optional: a short lesson is a title, an overview and at least one of
+    // build-up steps, lab scenarios or a quiz. Readers skip what a lesson leaves out.
+    #[serde(default, skip_serializing_if = "MentalModel::is_empty")]
     pub mental_model: MentalModel,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub build_up: Vec<BuildUpStep>,
+    #[serde(default, skip_serializing_if = "UnderTheHood::is_empty")]
     pub under_the_hood: UnderTheHood,
+    #[serde(default, skip_serializing_if = "Md::is_empty")]
     pub why_designed: Md,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub myth_busters: Vec<Myth>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expert_zone: Vec<ExpertPoint>,
+    #[serde(default, skip_serializing_if = "Md::is_empty")]
     pub when_not_to_use: Md,
+    #[serde(default, skip_serializing_if = "Md::is_empty")]
     pub production_patterns: Md,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub connections: Vec<Connection>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pitfalls: Vec<Pitfall>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_takeaways: Vec<String>,
+    #[serde(default, skip_serializing_if = "ConceptFlow::is_empty")]
     pub concept_flow: ConceptFlow,
+    #[serde(default, skip_serializing_if = "ExecutionSample::is_empty")]
     pub execution_sample: ExecutionSample,
+    #[serde(default, skip_serializing_if = "ExecutionTable::is_empty")]
     pub execution_table: ExecutionTable,
+    #[serde(default, skip_serializing_if = "VariableTracker::is_empty")]
     pub variable_tracker: VariableTracker,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_moments: Vec<KeyMoment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub concept_snapshot: Vec<String>,
+    #[serde(default, skip_serializing_if = "Md::is_empty")]
     pub transcript: Md,
     /// Requests the live lab can send, named by sections and quiz questions.
     #[serde(default)]
@@ -179,13 +207,21 @@ pub struct Overview {
     pub where_it_fits: Md,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MentalModel {
     pub core_idea: Md,
     pub analogy: Md,
     #[serde(default)]
     pub diagrams: Vec<Diagram>,
+}
+
+impl MentalModel {
+    /// Left out of the lesson (the default).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.core_idea.is_empty() && self.analogy.is_empty() && self.diagrams.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -244,12 +280,20 @@ pub struct Prediction {
     pub reveal: Md,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnderTheHood {
     pub body: Md,
     #[serde(default)]
     pub diagrams: Vec<Diagram>,
+}
+
+impl UnderTheHood {
+    /// Left out of the lesson (the default).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.body.is_empty() && self.diagrams.is_empty()
+    }
 }
 
 /// A myth buster: the learner commits true/false to the belief before the reality is shown.
@@ -300,11 +344,19 @@ pub struct Pitfall {
 }
 
 /// The stages a request walks, in order; `trace_stage` ties a stage to the lab's trace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConceptFlow {
     pub summary: Md,
     pub stages: Vec<FlowStage>,
+}
+
+impl ConceptFlow {
+    /// Left out of the lesson (the default).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.stages.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -330,7 +382,7 @@ pub enum TraceStage {
     Respond,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecutionSample {
     pub title: String,
@@ -340,8 +392,16 @@ pub struct ExecutionSample {
     pub lab_scenario: String,
 }
 
+impl ExecutionSample {
+    /// Left out of the lesson (the default).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.code.source.is_empty()
+    }
+}
+
 /// The seed's execution table: one row per request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecutionTable {
     pub lab_scenario: String,
@@ -351,6 +411,14 @@ pub struct ExecutionTable {
     /// Where real FastAPI differs from the picture, version by version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fastapi_notes: Option<Md>,
+}
+
+impl ExecutionTable {
+    /// Left out of the lesson (the default).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -366,13 +434,21 @@ pub struct ExecutionRow {
 }
 
 /// The seed's variable tracker: one row per variable, one column per point in time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VariableTracker {
     pub lab_scenario: String,
     /// Column headings, e.g. `Start`, `After step 1`…
     pub columns: Vec<String>,
     pub variables: Vec<TrackedVariable>,
+}
+
+impl VariableTracker {
+    /// Left out of the lesson (the default).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.variables.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -671,8 +747,10 @@ impl Lesson {
     pub fn items(&self, kind: SectionKind) -> usize {
         match kind {
             SectionKind::Overview => 3,
+            SectionKind::MentalModel if self.mental_model.is_empty() => 0,
             SectionKind::MentalModel => 2 + self.mental_model.diagrams.len(),
             SectionKind::BuildUp => self.build_up.len(),
+            SectionKind::UnderTheHood if self.under_the_hood.is_empty() => 0,
             SectionKind::UnderTheHood => 1 + self.under_the_hood.diagrams.len(),
             SectionKind::MythBusters => self.myth_busters.len(),
             SectionKind::ExpertZone => self.expert_zone.len(),
@@ -684,11 +762,11 @@ impl Lesson {
             SectionKind::VariableTracker => self.variable_tracker.variables.len(),
             SectionKind::KeyMoments => self.key_moments.len(),
             SectionKind::ConceptSnapshot => self.concept_snapshot.len(),
-            SectionKind::WhyDesigned
-            | SectionKind::WhenNotToUse
-            | SectionKind::ProductionPatterns
-            | SectionKind::ExecutionSample
-            | SectionKind::Transcript => 1,
+            SectionKind::WhyDesigned => usize::from(!self.why_designed.is_empty()),
+            SectionKind::WhenNotToUse => usize::from(!self.when_not_to_use.is_empty()),
+            SectionKind::ProductionPatterns => usize::from(!self.production_patterns.is_empty()),
+            SectionKind::ExecutionSample => usize::from(!self.execution_sample.is_empty()),
+            SectionKind::Transcript => usize::from(!self.transcript.is_empty()),
         }
     }
 

@@ -12,7 +12,7 @@ use super::keymap::Scope;
 use super::layout;
 use super::saved::{Position, Progress};
 use super::theme::Theme;
-use crate::content::{Catalog, Lesson, ModeTarget, SectionKind};
+use crate::content::{Catalog, Lesson, ModeTarget, QuizKind, SectionKind};
 
 /// Longest typed prediction kept, in characters.
 const MAX_ANSWER: usize = 200;
@@ -79,8 +79,8 @@ pub enum HomeEntry {
     Continue,
     /// An index into `lesson.modes`.
     Mode(usize),
-    /// The lesson defines no modes: offer the guided walk-through.
-    Guided,
+    /// The lesson defines no modes: what it has, derived (walk-through, its quiz, its lab).
+    Auto(ModeTarget),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -283,7 +283,17 @@ impl App {
             out.push(HomeEntry::Continue);
         }
         if lesson.modes.is_empty() {
-            out.push(HomeEntry::Guided);
+            out.push(HomeEntry::Auto(ModeTarget::GuidedWalkthrough));
+            for (kind, target) in
+                [(QuizKind::Practice, ModeTarget::Practice), (QuizKind::Visual, ModeTarget::VisualQuiz)]
+            {
+                if self.catalog.quizzes.iter().any(|q| q.kind == kind && q.lesson == lesson.id) {
+                    out.push(HomeEntry::Auto(target));
+                }
+            }
+            if !lesson.lab_scenarios.is_empty() {
+                out.push(HomeEntry::Auto(ModeTarget::LiveLab));
+            }
         }
         out.extend((0..lesson.modes.len()).map(HomeEntry::Mode));
         out
@@ -553,7 +563,7 @@ impl App {
                 Some(mode) => mode.opens,
                 None => return Vec::new(),
             },
-            Some(HomeEntry::Guided) => ModeTarget::GuidedWalkthrough,
+            Some(HomeEntry::Auto(target)) => target,
             None => return Vec::new(),
         };
         self.open_mode(lesson_i, target)

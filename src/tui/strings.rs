@@ -10,7 +10,28 @@ pub const LESSONS: &str = "Lessons";
 pub const MODES: &str = "Learning modes";
 pub const SECTIONS: &str = "Sections";
 pub const CONTINUE: &str = "Continue where you left off";
-pub const NO_MODES: &str = "This lesson defines no learning modes; Enter opens the guided walk-through.";
+/// Titles of the modes a lesson without `modes:` gets from what it contains.
+#[must_use]
+pub fn auto_mode_title(target: crate::content::ModeTarget) -> &'static str {
+    use crate::content::ModeTarget as M;
+    match target {
+        M::Practice => "Practice quiz",
+        M::VisualQuiz => "Visual quiz",
+        M::LiveLab => "Live lab",
+        _ => "Guided walk-through",
+    }
+}
+
+#[must_use]
+pub fn auto_mode_detail(target: crate::content::ModeTarget) -> &'static str {
+    use crate::content::ModeTarget as M;
+    match target {
+        M::Practice => "This lesson's own questions, with hints and worked solutions.",
+        M::VisualQuiz => "This lesson's questions about its execution table.",
+        M::LiveLab => "Send this lesson's lab requests and watch who answers them.",
+        _ => "Every section this lesson has, in order.",
+    }
+}
 
 // Reader
 pub const OUTLINE: &str = "Outline";

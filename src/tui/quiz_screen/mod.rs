@@ -172,10 +172,10 @@ fn begin(app: &mut App, option: usize) {
     app.screen = Screen::Quiz(state);
 }
 
-/// The lesson's quiz of a kind (or, if no quiz names the lesson, the content's first of that kind).
+/// The lesson's own quiz of a kind. Another lesson's quiz is never a stand-in: a learner in a
+/// lesson about API keys must not land in questions about a lesson they have not read.
 fn lesson_quiz(catalog: &Catalog, lesson: &Lesson, kind: QuizKind) -> Option<String> {
-    let of_kind = || catalog.quizzes.iter().filter(|q| q.kind == kind);
-    of_kind().find(|q| q.lesson == lesson.id).or_else(|| of_kind().next()).map(|q| q.id.clone())
+    catalog.quizzes.iter().find(|q| q.kind == kind && q.lesson == lesson.id).map(|q| q.id.clone())
 }
 
 /// Opens the quiz the `quiz` command asked for (its flags as a [`Selection`]); the choices are

@@ -23,10 +23,10 @@ fn block<'a>(title: &'a str, focused: bool, app: &App) -> Block<'a> {
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let t = app.theme;
     let areas = layout::home(area, app.catalog.lessons.len());
-    let header = Line::from(vec![
-        Span::styled(format!(" {} ", s::APP_NAME), t.title),
-        Span::styled("· why API security is critical in FastAPI", t.dim),
-    ]);
+    // The header names the selected lesson, not always the shipped one.
+    let selected = app.lesson().map_or_else(String::new, |l| format!("· {}", l.title));
+    let header =
+        Line::from(vec![Span::styled(format!(" {} ", s::APP_NAME), t.title), Span::styled(selected, t.dim)]);
     frame.render_widget(Paragraph::new(header), areas.header);
 
     // Lessons: title, then how many sections are read.
@@ -111,6 +111,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App) {
         let mark = if selected { "▶ " } else { "  " };
         let title = entry_title(app, *entry);
         let mut spans = vec![Span::styled(format!("{mark}{title}"), style)];
+        if let HomeEntry::Auto(target) = entry {
+            spans.push(Span::styled(format!("  {}", mode_kind(*target)), t.dim));
+        }
         if let (HomeEntry::Mode(m), Some(lesson)) = (entry, lesson)
             && let Some(mode) = lesson.modes.get(*m)
         {
@@ -146,7 +149,7 @@ fn mode_kind(target: crate::content::ModeTarget) -> &'static str {
 fn entry_title(app: &App, entry: HomeEntry) -> String {
     match entry {
         HomeEntry::Continue => s::CONTINUE.to_owned(),
-        HomeEntry::Guided => "Guided walk-through".to_owned(),
+        HomeEntry::Auto(target) => s::auto_mode_title(target).to_owned(),
         HomeEntry::Mode(i) => {
             app.lesson().and_then(|l| l.modes.get(i)).map(|m| m.title.clone()).unwrap_or_default()
         }
@@ -162,7 +165,7 @@ fn entry_detail(app: &App, entry: HomeEntry) -> String {
             }
             _ => String::new(),
         },
-        HomeEntry::Guided => s::NO_MODES.to_owned(),
+        HomeEntry::Auto(target) => s::auto_mode_detail(target).to_owned(),
         HomeEntry::Mode(i) => {
             app.lesson().and_then(|l| l.modes.get(i)).map(|m| m.description.clone()).unwrap_or_default()
         }

@@ -126,6 +126,53 @@ pub(crate) mod tests {
         }
     }
 
+    /// A short lesson (title, overview and a quiz): home offers what it has, the walk-through
+    /// shows only the overview (no empty sections), and practice opens its own quiz.
+    #[test]
+    fn a_short_lesson_shows_only_what_it_has() {
+        use crate::tui::action::Action;
+        use crate::tui::app::{HomeEntry, Screen};
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/short");
+        let mut catalog = crate::content::load(&[crate::content::Source::Dir(dir)]).unwrap();
+        // Another lesson's practice quiz first: it must not stand in for the short lesson's.
+        let shipped = crate::content::load_embedded().unwrap();
+        catalog.quizzes.splice(0..0, shipped.quizzes);
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut a = App::new(
+                catalog.clone(),
+                &crate::tui::theme::DEFAULT,
+                crate::tui::saved::Progress::default(),
+                Rect::new(0, 0, w, h),
+            );
+            let entries = a.home_entries();
+            assert_eq!(
+                entries,
+                vec![
+                    HomeEntry::Auto(crate::content::ModeTarget::GuidedWalkthrough),
+                    HomeEntry::Auto(crate::content::ModeTarget::Practice)
+                ]
+            );
+            insta::assert_snapshot!(format!("short_home_{w}x{h}"), draw(&a));
+            a.update(Action::Open);
+            let Screen::Reader(r) = &a.screen else { panic!("the walk-through opens the reader") };
+            assert_eq!(r.pages.len(), 1, "only the overview: {:?}", r.pages);
+            insta::assert_snapshot!(format!("short_walkthrough_{w}x{h}"), draw(&a));
+            let mut a = App::new(
+                catalog.clone(),
+                &crate::tui::theme::DEFAULT,
+                crate::tui::saved::Progress::default(),
+                Rect::new(0, 0, w, h),
+            );
+            a.home.entry = 1;
+            a.update(Action::Open);
+            let Screen::Quiz(_) = &a.screen else { panic!("practice opens the quiz: {:?}", draw(&a)) };
+            let text = format!("{:?}", draw(&a));
+            assert!(text.contains("APIKeyHeader"), "the short lesson's own question: {text}");
+        }
+        let plain = crate::tui::doc::plain(&catalog.lessons[0], &crate::content::SectionKind::ALL);
+        assert!(!plain.contains("Mental model") && !plain.contains("Pitfalls"), "{plain}");
+    }
+
     #[test]
     fn no_color_reader_has_no_colour_but_keeps_marks() {
         use crate::content::ModeTarget;
