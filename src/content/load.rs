@@ -177,6 +177,8 @@ pub fn check_all(sources: &[Source]) -> Report {
             }
         }
     }
+    // The lesson list follows each lesson's `order` (lessons without one come last, by folder).
+    catalog.lessons.sort_by_key(|l| l.order.unwrap_or(u32::MAX));
     check::run(&lessons, &quizzes, &known, &mut diags);
     diags.errors.sort_by(order);
     diags.warnings.sort_by(order);

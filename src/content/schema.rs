@@ -118,6 +118,9 @@ pub struct Lesson {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
+    /// Position in the lesson list (1 first); lessons without it follow, by folder name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<u32>,
     /// Estimated minutes for the whole lesson.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<u32>,
