@@ -11,6 +11,7 @@ pub mod error;
 pub mod lab;
 pub mod progress;
 pub mod quiz;
+pub mod safe_text;
 pub mod tui;
 
 use std::process::ExitCode;

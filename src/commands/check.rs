@@ -70,7 +70,8 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
 /// Writes to stdout; a closed pipe (`check | head`) is not an error worth a panic or a message.
 pub(crate) fn print_out(text: &str) -> Result<(), Error> {
     use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
+    // Messages quote content (a bad value, a key, a file name): sanitized on the way out.
+    let mut stdout = crate::safe_text::stdout();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("cannot write to stdout", e)),
         _ => Ok(()),

@@ -52,7 +52,7 @@ pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
         }
     };
     let text = run_plain(LabConfig::new(version, cors), &title, &requests, seed)?;
-    let mut stdout = std::io::stdout();
+    let mut stdout = crate::safe_text::stdout();
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())

@@ -34,9 +34,13 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Error> {
         NewKind::Quiz => new_quiz(&args.dir, &args.name)?,
     };
     for path in &written {
-        println!("wrote {}", path.display());
+        crate::safe_text::stdout().write_all(format!("wrote {}\n", path.display()).as_bytes()).ok();
     }
-    println!("next: edit it, then run `apisec-tutor check {}`", args.dir.display());
+    crate::safe_text::stdout()
+        .write_all(
+            format!("next: edit it, then run `apisec-tutor check {}`\n", args.dir.display()).as_bytes(),
+        )
+        .ok();
     Ok(ExitCode::SUCCESS)
 }
 
@@ -93,7 +97,12 @@ pub fn new_quiz(dir: &Path, name: &str) -> Result<Vec<PathBuf>, Error> {
         .map_err(|e| Error::io(format!("cannot create {}", quizzes.display()), e))?;
     create(&path, &QUIZ_TEMPLATE.replace("{{NAME}}", name).replace("{{LESSON}}", lesson))?;
     if ids.len() > 1 {
-        println!("the quiz belongs to lesson `{lesson}`; edit its `lesson:` line to choose another");
+        crate::safe_text::stdout()
+            .write_all(
+                format!("the quiz belongs to lesson `{lesson}`; edit its `lesson:` line to choose another\n")
+                    .as_bytes(),
+            )
+            .ok();
     }
     Ok(vec![path])
 }

@@ -18,7 +18,7 @@ pub fn run(cli: &Cli, args: &OutlineArgs) -> Result<ExitCode, Error> {
     if args.json {
         let text = serde_json::to_string_pretty(&to_json(&catalog))
             .map_err(|e| Error::Usage(format!("cannot print the outline: {e}")))?;
-        super::check::print_out(&format!("{text}\n"))?;
+        super::check::print_out(&format!("{}\n", crate::safe_text::json(&text)))?;
     } else {
         super::check::print_out(&to_text(&catalog))?;
     }

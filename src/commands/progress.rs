@@ -19,12 +19,12 @@ pub fn run(cli: &Cli, args: &ProgressArgs) -> Result<ExitCode, Error> {
     let dir = Store::default_dir()?;
     let (mut store, mut progress, notices) = Store::open(&dir);
     for notice in notices {
-        eprintln!("apisec-tutor: note: {notice}");
+        crate::safe_eprintln!("apisec-tutor: note: {notice}");
     }
     let catalog = match super::catalog(cli) {
         Ok(catalog) => Some(catalog),
         Err(e) => {
-            eprintln!(
+            crate::safe_eprintln!(
                 "apisec-tutor: note: the content could not be loaded, so titles and totals are missing: {e}"
             );
             None
@@ -44,19 +44,22 @@ pub fn run(cli: &Cli, args: &ProgressArgs) -> Result<ExitCode, Error> {
 
 fn run_export(progress: &Progress, args: &ExportArgs) -> Result<ExitCode, Error> {
     let text = match args.format {
-        ExportFormat::Json => to_json(progress.attempts(), unix_now()),
+        // JSON keeps its value with control characters as `\u` escapes; CSV is sanitized as text.
+        ExportFormat::Json => crate::safe_text::json(&to_json(progress.attempts(), unix_now())).into_owned(),
         ExportFormat::Csv => to_csv(progress.attempts()),
     };
     match &args.out {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-            eprintln!(
+            crate::safe_eprintln!(
                 "apisec-tutor: exported {} attempt(s) to {}",
                 progress.attempts().len(),
                 path.display()
             );
         }
-        None => io::stdout().write_all(text.as_bytes()).map_err(|e| Error::io("writing to stdout", e))?,
+        None => crate::safe_text::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::io("writing to stdout", e))?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -75,11 +78,14 @@ fn run_reset(
                 "not deleting {what} without confirmation: stdin is not a terminal to ask on; add --yes"
             )));
         }
-        let confirmed =
-            confirm(&format!("Delete {what}? This cannot be undone. [y/N] "), stdin.lock(), io::stderr())
-                .map_err(|e| Error::io("reading the confirmation", e))?;
+        let confirmed = confirm(
+            &format!("Delete {what}? This cannot be undone. [y/N] "),
+            stdin.lock(),
+            crate::safe_text::stderr(),
+        )
+        .map_err(|e| Error::io("reading the confirmation", e))?;
         if !confirmed {
-            println!("Nothing was deleted.");
+            let _ = writeln!(crate::safe_text::stdout(), "Nothing was deleted.");
             return Ok(ExitCode::SUCCESS);
         }
     }
@@ -91,10 +97,10 @@ fn run_reset(
     // cannot bring the deleted records back.
     store.sync(progress)?;
     for notice in store.take_notices() {
-        eprintln!("apisec-tutor: note: {notice}");
+        crate::safe_eprintln!("apisec-tutor: note: {notice}");
     }
     let attempts = before.0.saturating_sub(progress.attempts().len());
-    println!("Deleted {what}: {attempts} quiz attempt(s) removed.");
+    let _ = writeln!(crate::safe_text::stdout(), "Deleted {what}: {attempts} quiz attempt(s) removed.");
     Ok(ExitCode::SUCCESS)
 }
 

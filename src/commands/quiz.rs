@@ -34,11 +34,11 @@ pub fn run(cli: &Cli, args: &QuizArgs) -> Result<ExitCode, Error> {
     // An unknown quiz or filters that match nothing are wrong arguments: usage errors (exit 2).
     let picked = quiz::select(&catalog, &selection, &progress, Day::today())
         .map_err(|e| Error::Usage(e.to_string()))?;
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Questions, choices and feedback are content: sanitized on the way out.
+    let mut out = crate::safe_text::stdout();
     if picked.is_empty() {
         // Only --review can select nothing without an error: nothing is due, which is good news.
-        let write = |out: &mut io::StdoutLock<'_>| {
+        let write = |out: &mut crate::safe_text::SafeWriter<io::StdoutLock<'static>>| {
             writeln!(out, "Nothing is due for review today.")?;
             writeln!(out, "score with hints: 0/0")?;
             writeln!(out, "score: 0/0")
@@ -105,12 +105,12 @@ impl Saver {
             Ok(dir) => {
                 let (store, progress, notices) = Store::open(&dir);
                 for notice in notices {
-                    eprintln!("apisec-tutor: note: {notice}");
+                    crate::safe_eprintln!("apisec-tutor: note: {notice}");
                 }
                 (Saver { store: Some(store), warned: false }, progress)
             }
             Err(e) => {
-                eprintln!("apisec-tutor: note: {e}; progress will not be saved");
+                crate::safe_eprintln!("apisec-tutor: note: {e}; progress will not be saved");
                 (Saver { store: None, warned: true }, Progress::new())
             }
         }
@@ -120,12 +120,12 @@ impl Saver {
         let Some(store) = &mut self.store else { return };
         let result = store.sync(progress);
         for notice in store.take_notices() {
-            eprintln!("apisec-tutor: note: {notice}");
+            crate::safe_eprintln!("apisec-tutor: note: {notice}");
         }
         if let Err(e) = result
             && !self.warned
         {
-            eprintln!("apisec-tutor: note: {e}; the quiz goes on without saving");
+            crate::safe_eprintln!("apisec-tutor: note: {e}; the quiz goes on without saving");
             self.warned = true;
         }
     }

@@ -18,6 +18,6 @@ pub fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
     };
     let text = serde_json::to_string_pretty(&value)
         .map_err(|e| Error::Usage(format!("cannot print the schema: {e}")))?;
-    super::check::print_out(&format!("{text}\n"))?;
+    super::check::print_out(&format!("{}\n", crate::safe_text::json(&text)))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -27,7 +27,9 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Error> {
 async fn serve(cfg: LabConfig, trace: bool) -> Result<ExitCode, Error> {
     let stop = shutdown_signal();
     let mut lab = server::start(cfg).await?;
-    let mut stdout = std::io::stdout();
+    // The log quotes what clients sent (paths, headers): sanitized, so a request cannot send
+    // escape sequences to the terminal that watches the log.
+    let mut stdout = crate::safe_text::SafeWriter::new(std::io::stdout());
     let io = |e| Error::io("cannot write to stdout", e);
     writeln!(stdout, "listening on {}", lab.base_url).and_then(|()| stdout.flush()).map_err(io)?;
     let mut events = lab.trace.take();
@@ -56,7 +58,7 @@ async fn stop_lab(lab: RunningLab) {
 fn print_event(out: &mut impl Write, event: &TraceEvent, trace: bool) -> std::io::Result<()> {
     if trace {
         let json = serde_json::to_string(event).map_err(std::io::Error::other)?;
-        writeln!(out, "{json}")?;
+        writeln!(out, "{}", crate::safe_text::json(&json))?;
     }
     if event.stage == TraceStage::Respond && event.check == RESPONSE_CHECK {
         writeln!(out, "{}", log_line(event))?;

@@ -20,7 +20,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
                     other => Error::Tui(other),
                 },
             )?;
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::safe_text::stdout();
         // A closed pipe (`| head`) is not an error worth reporting.
         if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
             && e.kind() != std::io::ErrorKind::BrokenPipe

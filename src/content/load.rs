@@ -303,6 +303,12 @@ impl FileParse<'_> {
         for p in &outcome.problems {
             diags.error(&file, &p.path, p.at, p.message.clone());
         }
+        // Text is shown in terminals: a control character in it is an error, not a surprise.
+        let mut controls = Vec::new();
+        control_characters(&value, &FieldPath::root(), &mut controls);
+        for (path, message) in controls {
+            diags.error(&file, &path, At::Value, message);
+        }
         // Markdown sites are valid on their own even when other fields are not.
         let before = diags.errors.len();
         for path in &outcome.markdown {
@@ -394,6 +400,10 @@ impl FileParse<'_> {
                 return;
             }
         };
+        if let Some((offset, c)) = crate::safe_text::first_unsafe(&text) {
+            let (line, col) = markdown::line_col(&text, offset);
+            diags.error_at(&md_shown, Pos { line, col }, control_message(c));
+        }
         if text.trim().is_empty() {
             diags.error_at(
                 &md_shown,
@@ -407,6 +417,39 @@ impl FileParse<'_> {
         }
         *node = Value::String(text);
     }
+}
+
+/// Every string in a YAML value that holds a terminal control character (ESC, C0 other than tab
+/// and newline, DEL, C1, bidi overrides), with its field path.
+fn control_characters(value: &Value, path: &FieldPath, out: &mut Vec<(FieldPath, String)>) {
+    match value {
+        Value::String(text) => {
+            if let Some((_, c)) = crate::safe_text::first_unsafe(text) {
+                out.push((path.clone(), format!("{path}: {}", control_message(c))));
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                control_characters(item, &path.index(i), out);
+            }
+        }
+        Value::Mapping(map) => {
+            for (key, item) in map {
+                if let Some(key) = key.as_str() {
+                    control_characters(item, &path.key(key), out);
+                }
+            }
+        }
+        Value::Tagged(tagged) => control_characters(&tagged.value, path, out),
+        _ => {}
+    }
+}
+
+fn control_message(c: char) -> String {
+    format!(
+        "the text holds the control character U+{:04X}; terminals act on control characters instead of showing them, so remove it",
+        c as u32
+    )
 }
 
 fn mark_md_references(value: &Value, dir: &Path, referenced: &mut HashSet<PathBuf>) {
