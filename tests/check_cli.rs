@@ -807,3 +807,101 @@ fn a_short_lesson_passes_and_an_empty_one_is_located() {
         "lessons/short-lesson/lesson.yaml:3:5: error: lesson `short-lesson` has nothing to practise",
     );
 }
+
+/// One large anchored string repeated by aliases (few nodes, hundreds of MB expanded) is refused
+/// with a located error, before anything expands it.
+#[test]
+fn alias_amplification_is_bounded_in_bytes() {
+    let dir = copy();
+    let path = dir.path().join("lessons/demo-lesson/lesson.yaml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    let line = text.lines().count() + 1;
+    let refs = vec!["*s"; 3_000].join(", ");
+    text.push_str(&format!("padding: [&s \"{}\", {refs}]\n", "x".repeat(100_000)));
+    std::fs::write(&path, text).unwrap();
+    let r = check(dir.path());
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let want = format!("lessons/demo-lesson/lesson.yaml:{line}:");
+    assert!(
+        r.stdout.lines().any(|l| l.starts_with(&want) && l.contains("expand the text past 4 MiB")),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A text field far larger than any lesson needs (a 1 MB quiz stem) is refused where it is.
+#[test]
+fn a_huge_text_field_is_refused_at_its_line() {
+    let dir = copy();
+    edit(
+        dir.path(),
+        "quizzes/demo-quiz.yaml",
+        "stem: What does 401 mean?",
+        &format!("stem: \"{}\"", "a".repeat(200_000)),
+    );
+    let r = check(dir.path());
+    assert!(
+        r.stdout.contains(
+            "quizzes/demo-quiz.yaml:10:11: error: questions[0].stem: the text is 196 KiB; at most 64 KiB"
+        ),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A file symlink that leaves the content folder (a Markdown file, or lesson.yaml itself) is
+/// refused with a located error, and its target never reaches the output; a link inside the
+/// folder is fine.
+#[cfg(unix)]
+#[test]
+fn file_symlinks_out_of_the_folder_are_refused() {
+    let dir = copy();
+    let md = dir.path().join("lessons/demo-lesson/expiry.md");
+    std::fs::remove_file(&md).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", &md).unwrap();
+    let r = check(dir.path());
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("symbolic link that leads outside the content folder"), "{}", r.stdout);
+    assert!(!r.stdout.contains("root:"), "the target was read: {}", r.stdout);
+    let plain = run(&["--content", dir.path().to_str().unwrap(), "--plain"]);
+    assert!(!plain.stdout.contains("root:") && plain.code != 0, "{}", plain.stdout);
+
+    // The lesson file itself pointing outside.
+    let outside = tempfile::tempdir().unwrap();
+    let lesson = dir.path().join("lessons/demo-lesson/lesson.yaml");
+    std::fs::copy(&lesson, outside.path().join("lesson.yaml")).unwrap();
+    std::fs::remove_file(&lesson).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("lesson.yaml"), &lesson).unwrap();
+    let r = check(dir.path());
+    assert!(
+        r.stdout.contains("lessons/demo-lesson/lesson.yaml")
+            && r.stdout.contains("outside the content folder"),
+        "{}",
+        r.stdout
+    );
+
+    // Inside the folder: allowed.
+    let ok = copy();
+    let md = ok.path().join("lessons/demo-lesson/expiry.md");
+    std::fs::rename(&md, ok.path().join("lessons/demo-lesson/real-expiry.md")).unwrap();
+    std::os::unix::fs::symlink("real-expiry.md", &md).unwrap();
+    let r = check(ok.path());
+    assert!(!r.stdout.contains("outside the content folder"), "{}", r.stdout);
+}
+
+/// Numbers beyond any integer name their field; more choices than letters is an error.
+#[test]
+fn huge_numbers_and_too_many_choices_are_explained() {
+    let dir = copy();
+    edit(dir.path(), LESSON, "minutes: 5", "minutes: 184467440737095516160");
+    assert_reports(
+        dir.path(),
+        "lessons/demo-lesson/lesson.yaml:4:10: error: `minutes`: the number 184467440737095516160 is too large",
+    );
+    let dir = copy();
+    let extra: String = (0..30)
+        .map(|i| format!("      - id: x{i}\n        text: extra {i}\n        mistake: no\n"))
+        .collect();
+    edit(dir.path(), "quizzes/demo-quiz.yaml", "    answer: a\n", &format!("{extra}    answer: a\n"));
+    assert_reports(dir.path(), "quizzes/demo-quiz.yaml:12:7: error: a question may have at most 26 choices");
+}

@@ -779,8 +779,22 @@ fn fairness(diags: &mut Diags, file: &FileCtx, questions: &[(usize, Question)]) 
     }
 }
 
+/// Choices are shown as letters a–z.
+pub const MAX_CHOICES: usize = 26;
+
 fn check_question(diags: &mut Diags, file: &FileCtx, q: &Question, base: &str, refs: &Refs<'_>) {
     let at = |field: &str| p(&format!("{base}.{field}"));
+    if q.choices.len() > MAX_CHOICES {
+        diags.error(
+            file,
+            &at("choices"),
+            At::Value,
+            format!(
+                "a question may have at most {MAX_CHOICES} choices (shown as a–z); it has {}",
+                q.choices.len()
+            ),
+        );
+    }
     if q.choices.len() < 2 {
         diags.error(
             file,

@@ -271,7 +271,7 @@ impl FileParse<'_> {
             Err(e) => {
                 let pos =
                     e.location().map_or(Pos { line: 1, col: 1 }, |l| Pos { line: l.line(), col: l.column() });
-                diags.error_at(shown, pos, format!("invalid YAML: {}", strip_location(&e.to_string())));
+                diags.error_at(shown, pos, yaml_message(&strip_location(&e.to_string())));
                 return Parsed::Failed;
             }
         };
@@ -400,6 +400,13 @@ impl FileParse<'_> {
                 return;
             }
         };
+        if text.len() > MAX_MARKDOWN_BYTES {
+            diags.error_at(
+                &md_shown,
+                Pos { line: 1, col: 1 },
+                too_long("Markdown file", text.len(), MAX_MARKDOWN_BYTES),
+            );
+        }
         if let Some((offset, c)) = crate::safe_text::first_unsafe(&text) {
             let (line, col) = markdown::line_col(&text, offset);
             diags.error_at(&md_shown, Pos { line, col }, control_message(c));
@@ -427,6 +434,9 @@ fn control_characters(value: &Value, path: &FieldPath, out: &mut Vec<(FieldPath,
             if let Some((_, c)) = crate::safe_text::first_unsafe(text) {
                 out.push((path.clone(), format!("{path}: {}", control_message(c))));
             }
+            if text.len() > MAX_TEXT_BYTES {
+                out.push((path.clone(), too_long(path, text.len(), MAX_TEXT_BYTES)));
+            }
         }
         Value::Sequence(items) => {
             for (i, item) in items.iter().enumerate() {
@@ -443,6 +453,35 @@ fn control_characters(value: &Value, path: &FieldPath, out: &mut Vec<(FieldPath,
         Value::Tagged(tagged) => control_characters(&tagged.value, path, out),
         _ => {}
     }
+}
+
+/// serde_yaml's message, except for a number too big for any integer (it reports the internal
+/// `u128` it tried): say which field and what range instead.
+fn yaml_message(raw: &str) -> String {
+    if let Some((field, rest)) = raw.split_once(": invalid type: integer `")
+        && let Some((number, _)) = rest.split_once('`')
+        && (raw.contains(" as u128") || raw.contains(" as i128"))
+    {
+        return format!(
+            "`{field}`: the number {number} is too large; whole numbers in content files go up to {} (counts such as minutes fit in a few digits)",
+            u64::MAX
+        );
+    }
+    format!("invalid YAML: {raw}")
+}
+
+/// One text field of a YAML file: far more than any lesson needs, small enough that every screen
+/// lays it out at once (a 1 MB quiz stem made every key take 0.4 s).
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+/// One Markdown file (`{ file: x.md }`), such as a full transcript.
+pub const MAX_MARKDOWN_BYTES: usize = 256 * 1024;
+
+fn too_long(what: impl std::fmt::Display, len: usize, max: usize) -> String {
+    format!(
+        "{what}: the text is {} KiB; at most {} KiB are allowed here (split it up)",
+        len.div_ceil(1024),
+        max / 1024
+    )
 }
 
 fn control_message(c: char) -> String {

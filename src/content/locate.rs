@@ -16,6 +16,9 @@ use yaml_rust2::parser::{Event, Parser};
 pub const MAX_DEPTH: usize = 64;
 /// Nodes after alias expansion; a 1 MiB file of real content has far fewer.
 pub const MAX_NODES: usize = 500_000;
+/// Bytes of text after alias expansion: four times the 1 MiB file cap. Counting nodes alone let
+/// one large anchored string repeated by aliases through (a 121 KB file expanding to 300 MB).
+pub const MAX_EXPANDED_BYTES: usize = 4 * 1024 * 1024;
 
 /// One step of a field path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -161,6 +164,10 @@ pub enum ScanProblem {
     TooManyNodes {
         pos: Pos,
     },
+    /// The text, with aliases expanded, would exceed [`MAX_EXPANDED_BYTES`].
+    TooManyBytes {
+        pos: Pos,
+    },
     /// The same key twice in one mapping.
     DuplicateKey {
         pos: Pos,
@@ -182,6 +189,7 @@ impl ScanProblem {
             ScanProblem::Syntax { pos, .. }
             | ScanProblem::TooDeep { pos }
             | ScanProblem::TooManyNodes { pos }
+            | ScanProblem::TooManyBytes { pos }
             | ScanProblem::DuplicateKey { pos, .. }
             | ScanProblem::SeveralDocuments { pos } => *pos,
             ScanProblem::Internal => Pos { line: 1, col: 1 },
@@ -197,6 +205,10 @@ impl ScanProblem {
             }
             ScanProblem::TooManyNodes { .. } => format!(
                 "YAML aliases expand to more than {MAX_NODES} nodes (an alias bomb?); refusing to read further"
+            ),
+            ScanProblem::TooManyBytes { .. } => format!(
+                "YAML aliases here would expand the text past {} MiB (an alias bomb?); refusing to read further",
+                MAX_EXPANDED_BYTES / (1024 * 1024)
             ),
             ScanProblem::DuplicateKey { key, first, .. } => {
                 format!(
@@ -284,6 +296,7 @@ struct OpenAnchor {
     id: usize,
     depth: usize,
     start: usize,
+    start_bytes: usize,
 }
 
 /// Maps every node of `text`, guarding depth and alias expansion; duplicates keys are reported
@@ -304,6 +317,9 @@ fn scan_inner(text: &str) -> Result<Marks, Vec<ScanProblem>> {
     let mut duplicates = Vec::new();
     let mut nodes: usize = 0;
     let mut anchor_sizes: HashMap<usize, usize> = HashMap::new();
+    // Expanded text so far, and per anchor: what one more alias to it adds.
+    let mut bytes: usize = 0;
+    let mut anchor_bytes: HashMap<usize, usize> = HashMap::new();
     let mut open_anchors: Vec<OpenAnchor> = Vec::new();
     let mut documents = 0usize;
     loop {
@@ -333,6 +349,10 @@ fn scan_inner(text: &str) -> Result<Marks, Vec<ScanProblem>> {
                 if nodes > MAX_NODES {
                     return Err(vec![ScanProblem::TooManyNodes { pos }]);
                 }
+                bytes = bytes.saturating_add(anchor_bytes.get(&id).copied().unwrap_or(1));
+                if bytes > MAX_EXPANDED_BYTES {
+                    return Err(vec![ScanProblem::TooManyBytes { pos }]);
+                }
                 place(&mut stack, &mut marks, &mut duplicates, pos, None, false);
             }
             Event::Scalar(value, style, anchor, _) => {
@@ -340,8 +360,13 @@ fn scan_inner(text: &str) -> Result<Marks, Vec<ScanProblem>> {
                 if nodes > MAX_NODES {
                     return Err(vec![ScanProblem::TooManyNodes { pos }]);
                 }
+                bytes = bytes.saturating_add(value.len() + 1);
+                if bytes > MAX_EXPANDED_BYTES {
+                    return Err(vec![ScanProblem::TooManyBytes { pos }]);
+                }
                 if anchor > 0 {
                     anchor_sizes.insert(anchor, 1);
+                    anchor_bytes.insert(anchor, value.len() + 1);
                 }
                 let literal = matches!(style, yaml_rust2::scanner::TScalarStyle::Literal);
                 // `key:` with nothing after it: the parser marks the empty value at the next
@@ -364,7 +389,12 @@ fn scan_inner(text: &str) -> Result<Marks, Vec<ScanProblem>> {
                 let is_map = matches!(event, Event::MappingStart(..));
                 let child_path = place(&mut stack, &mut marks, &mut duplicates, pos, None, false);
                 if anchor > 0 {
-                    open_anchors.push(OpenAnchor { id: anchor, depth: stack.len(), start: nodes - 1 });
+                    open_anchors.push(OpenAnchor {
+                        id: anchor,
+                        depth: stack.len(),
+                        start: nodes - 1,
+                        start_bytes: bytes,
+                    });
                 }
                 stack.push(match child_path {
                     None => Frame::Skip,
@@ -378,6 +408,7 @@ fn scan_inner(text: &str) -> Result<Marks, Vec<ScanProblem>> {
                     && open.depth == stack.len()
                 {
                     anchor_sizes.insert(open.id, nodes - open.start);
+                    anchor_bytes.insert(open.id, (bytes - open.start_bytes).max(1));
                     open_anchors.pop();
                 }
             }
@@ -583,6 +614,20 @@ nested:
         let text = format!("a: &big [{big}]\nb: [{refs}]\n");
         let err = scan(&text).unwrap_err();
         assert!(matches!(err[0], ScanProblem::TooManyNodes { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn one_big_string_repeated_is_refused_by_its_bytes() {
+        // The attack: few nodes, each alias a 100 KB string (121 KB in, 300 MB out).
+        let big = "x".repeat(100_000);
+        let refs = vec!["*s"; 200].join(", ");
+        let text = format!("key_takeaways: [&s \"{big}\", {refs}]\n");
+        let err = scan(&text).unwrap_err();
+        assert!(matches!(err[0], ScanProblem::TooManyBytes { .. }), "{err:?}");
+        assert!(err[0].message().contains("4 MiB"), "{}", err[0].message());
+        // Repeating a small anchor stays fine.
+        let refs = vec!["*s"; 200].join(", ");
+        assert!(scan(&format!("a: [&s \"short\", {refs}]\n")).is_ok());
     }
 
     #[test]

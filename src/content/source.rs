@@ -126,6 +126,19 @@ impl Source {
             }
             Source::Dir(root) => {
                 let path = root.join(rel);
+                // A file symlink is followed only if it lands inside the content folder: a lesson
+                // (or its `transcript.md`) pointing at /etc/passwd must not be read or printed.
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    let inside = match (std::fs::canonicalize(root), std::fs::canonicalize(&path)) {
+                        (Ok(root), Ok(real)) => real.starts_with(&root),
+                        _ => false,
+                    };
+                    if !inside {
+                        return Err(ReadError::Io(
+                            "a symbolic link that leads outside the content folder (or nowhere); content must stay in its folder".to_owned(),
+                        ));
+                    }
+                }
                 let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
                     std::io::ErrorKind::NotFound => ReadError::Missing,
                     _ => ReadError::Io(e.to_string()),
