@@ -46,6 +46,7 @@ fn attempt(
     correct: bool,
 ) -> Attempt {
     Attempt {
+        id: String::new(),
         at,
         quiz: quiz.into(),
         question: question.into(),

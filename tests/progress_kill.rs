@@ -24,6 +24,7 @@ const CHILD_MAX_SAVES: usize = 20_000;
 /// Attempt number `k` of the sequence the child writes (a long question id so writes take time).
 fn attempt(k: usize) -> Attempt {
     Attempt {
+        id: format!("kill-{k}"),
         at: k as u64,
         quiz: "kill-test".into(),
         question: format!("q{k}-{}", "x".repeat(200)),

@@ -194,6 +194,7 @@ fn review_asks_only_what_is_due() {
         ("fixture-practice", "cors-star", true),
     ] {
         progress.record_attempt(Attempt {
+            id: String::new(),
             at: ten_days_ago,
             quiz: quiz.into(),
             question: question.into(),
@@ -237,5 +238,27 @@ fn a_corrupt_progress_file_is_reported_on_stderr_and_the_quiz_runs() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is not valid progress") && err.contains("progress.json.corrupt-"), "{err}");
     assert!(stdout(&out).ends_with("score: 1/1\n"), "notices stay off stdout");
+    assert_eq!(saved(data.path()).attempts().len(), 1);
+}
+
+/// A byte that is not UTF-8 on stdin is an invalid answer (asked again), not the end of the run.
+#[test]
+fn an_invalid_utf8_byte_is_an_invalid_answer_not_an_abort() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_apisec-tutor"))
+        .arg("--content")
+        .arg(fixtures())
+        .args(["quiz", "--plain", "--choices-in-order"])
+        .env("APISEC_TUTOR_DATA_DIR", data.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"\xff\xfe\nb\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout(&out);
+    assert!(text.ends_with("score with hints: 1/1\nscore: 1/1\n"), "{text}");
     assert_eq!(saved(data.path()).attempts().len(), 1);
 }

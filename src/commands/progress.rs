@@ -289,6 +289,7 @@ mod tests {
             [("p1", Difficulty::Easy, true), ("p3", Difficulty::Easy, false), ("p4", Difficulty::Hard, true)]
         {
             p.record_attempt(Attempt {
+                id: String::new(),
                 at: 1_000_000,
                 quiz: "practice".into(),
                 question: question.into(),

@@ -121,6 +121,7 @@ mod tests {
     fn attempts() -> Vec<Attempt> {
         vec![
             Attempt {
+                id: String::new(),
                 at: 1_700_000_000,
                 quiz: "practice".into(),
                 question: "p1".into(),
@@ -131,6 +132,7 @@ mod tests {
                 seconds: 12,
             },
             Attempt {
+                id: String::new(),
                 at: 1_700_000_060,
                 quiz: "odd, \"quiz\"".into(),
                 question: "=cmd".into(),

@@ -29,6 +29,11 @@ pub struct Position {
 /// One answer to one quiz question.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Attempt {
+    /// This answer's own identity, given when it is recorded: two processes that record the same
+    /// answer in the same second keep two records when their files are merged. Empty in files
+    /// written before ids existed (those merge by content, as then).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
     /// When the answer was given, Unix seconds.
     pub at: u64,
     pub quiz: String,
@@ -79,6 +84,9 @@ impl LessonProgress {
 /// One request sent from the lab, with the status the learner predicted (if asked).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LabRecord {
+    /// This record's own identity (see [`Attempt::id`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
     /// Unix milliseconds: two sends of one scenario within a second stay two records.
     pub at_ms: u64,
     pub scenario: Option<String>,
@@ -132,6 +140,10 @@ pub struct Progress {
     /// a merge); written out so the file shows the boxes.
     #[serde(default)]
     review: BTreeMap<String, BTreeMap<String, Card>>,
+    /// Fields this build does not know (written by a newer one, or by hand): kept as they are
+    /// and written back on the next save, never silently dropped.
+    #[serde(flatten)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Default for Progress {
@@ -144,6 +156,7 @@ impl Default for Progress {
             lab_requests: Vec::new(),
             resets: Vec::new(),
             review: BTreeMap::new(),
+            extra: serde_json::Map::new(),
         }
     }
 }
@@ -236,7 +249,10 @@ impl Progress {
     // --- quizzes -------------------------------------------------------------------------------
 
     /// Keeps one answer and moves its review card (see [`crate::quiz::leitner`]).
-    pub fn record_attempt(&mut self, attempt: Attempt) {
+    pub fn record_attempt(&mut self, mut attempt: Attempt) {
+        if attempt.id.is_empty() {
+            attempt.id = record_id();
+        }
         let in_order = self.attempts.last().is_none_or(|last| last.at <= attempt.at);
         self.attempts.push(attempt);
         if in_order {
@@ -314,7 +330,13 @@ impl Progress {
         status: u16,
         at_ms: u64,
     ) {
-        self.lab_requests.push(LabRecord { at_ms, scenario: scenario.map(str::to_owned), predicted, status });
+        self.lab_requests.push(LabRecord {
+            id: record_id(),
+            at_ms,
+            scenario: scenario.map(str::to_owned),
+            predicted,
+            status,
+        });
     }
 
     /// (right, total) over the lab requests where the learner predicted a status.
@@ -375,6 +397,9 @@ impl Progress {
             && out.position.as_ref().is_none_or(|mine| mine.at < theirs.at)
         {
             out.position = Some(theirs.clone());
+        }
+        for (key, value) in &other.extra {
+            out.extra.entry(key.clone()).or_insert_with(|| value.clone());
         }
         out.attempts = union(&self.attempts, &other.attempts);
         out.attempts.sort_by_key(|a| a.at);
@@ -443,6 +468,11 @@ fn keep_latest<K: Ord, V: Clone, O: Ord>(
 
 /// Multiset union: each distinct record appears as often as in the copy that has it most often.
 /// Both copies usually share a history, so a plain concatenation would double it.
+/// A fresh record identity: 64 random bits, hex.
+fn record_id() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
 fn union<T: Clone + Eq + Hash>(a: &[T], b: &[T]) -> Vec<T> {
     let mut in_a: HashMap<&T, usize> = HashMap::new();
     for x in a {
@@ -467,6 +497,8 @@ mod tests {
 
     pub(crate) fn attempt(at: u64, quiz: &str, question: &str, correct: bool) -> Attempt {
         Attempt {
+            // Deterministic, so two progresses built from the same answers compare equal.
+            id: format!("{quiz}/{question}/{at}/{correct}"),
             at,
             quiz: quiz.into(),
             question: question.into(),
@@ -557,6 +589,26 @@ mod tests {
         let today = Day::of_unix(1_000).plus(5);
         assert!(p.due_today(&catalog("q", &["q1"]), today).is_empty());
         assert_eq!(p.due_today(&catalog("q", &["gone"]), today).len(), 1);
+    }
+
+    /// Two instances recording the same answer in the same second keep two records; records
+    /// from before ids existed still merge by content.
+    #[test]
+    fn identical_answers_of_two_instances_are_both_kept() {
+        let mut fresh = attempt(100, "q", "q1", true);
+        fresh.id.clear();
+        let mut a = Progress::new();
+        a.record_attempt(fresh.clone());
+        let mut b = Progress::new();
+        b.record_attempt(fresh.clone());
+        assert_ne!(a.attempts()[0].id, b.attempts()[0].id, "each record gets its own id");
+        assert_eq!(a.merge(&b).attempts().len(), 2);
+        assert_eq!(a.merge(&b).merge(&a).attempts().len(), 2, "merging again adds nothing");
+        let mut legacy = Progress::new();
+        legacy.attempts.push(fresh.clone());
+        let mut legacy2 = Progress::new();
+        legacy2.attempts.push(fresh);
+        assert_eq!(legacy.merge(&legacy2).attempts().len(), 1);
     }
 
     #[test]

@@ -84,6 +84,17 @@ impl Store {
                 Progress::new()
             }
         };
+        // A read-only progress file is the learner's decision: respect it, do not replace it.
+        if store.blocked.is_none()
+            && std::fs::metadata(store.path()).is_ok_and(|m| m.is_file() && m.permissions().readonly())
+        {
+            let msg = format!(
+                "{} is read-only, so it is left as it is and progress will not be saved (make it writable to save again)",
+                store.path().display()
+            );
+            store.blocked = Some(msg.clone());
+            notices.push(msg);
+        }
         if store.blocked.is_none()
             && let Err(e) = check_writable(dir)
         {
@@ -151,7 +162,7 @@ impl Store {
     /// The file's progress: `Ok(None)` when there is no file yet.
     fn read_current(&self) -> Result<Option<Progress>, ReadFailure> {
         let path = self.path();
-        let bytes = match File::open(&path) {
+        let bytes = match open_regular(&path) {
             Ok(file) => {
                 let len = file.metadata().map_err(ReadFailure::Io)?.len();
                 if len > MAX_FILE_BYTES {
@@ -160,7 +171,14 @@ impl Store {
                     ))));
                 }
                 let mut bytes = Vec::new();
-                io::Read::read_to_end(&mut &file, &mut bytes).map_err(ReadFailure::Io)?;
+                // The file can grow between the size check and the read: cap the read itself.
+                io::Read::read_to_end(&mut io::Read::take(&file, MAX_FILE_BYTES + 1), &mut bytes)
+                    .map_err(ReadFailure::Io)?;
+                if bytes.len() as u64 > MAX_FILE_BYTES {
+                    return Err(ReadFailure::Unreadable(Unreadable::Corrupt(
+                        "it grew past the size progress ever needs while being read".to_owned(),
+                    )));
+                }
                 bytes
             }
             Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
@@ -238,6 +256,24 @@ fn check_writable(dir: &Path) -> io::Result<()> {
     }
 }
 
+/// Opens the progress file for reading only if it is a regular file. A FIFO would block the
+/// open (and `quiz` with it) and a device such as /dev/zero would stream forever: both are
+/// refused. On Unix the open itself does not block (O_NONBLOCK), so the check cannot hang.
+fn open_regular(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("it is not a regular file (a pipe, device or directory?)"));
+    }
+    Ok(file)
+}
+
 fn open_lock(dir: &Path) -> io::Result<File> {
     OpenOptions::new().create(true).truncate(false).read(true).write(true).open(dir.join(LOCK_NAME))
 }
@@ -302,6 +338,61 @@ mod tests {
         assert!(notices.is_empty());
         assert_eq!(back, p);
         assert_eq!(files(&dir), vec!["progress.json", "progress.lock"]);
+    }
+
+    /// A FIFO or a link to /dev/zero in place of progress.json neither hangs nor eats memory:
+    /// it is refused with a notice, left where it is, and saving is off.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_is_not_regular_is_refused_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join(FILE_NAME);
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let (mut store, p, notices) = Store::open(tmp.path());
+            assert_eq!(p, Progress::new());
+            assert!(notices.iter().any(|n| n.contains("not a regular file")), "{notices:?}");
+            assert!(store.save(&p).is_err(), "a FIFO is never replaced");
+            fs::remove_file(&fifo).unwrap();
+        }
+        std::os::unix::fs::symlink("/dev/zero", &fifo).unwrap();
+        let (_, p, notices) = Store::open(tmp.path());
+        assert_eq!(p, Progress::new());
+        assert!(notices.iter().any(|n| n.contains("not a regular file")), "{notices:?}");
+    }
+
+    /// A read-only progress file is respected: read, never replaced, with a notice.
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_file_is_kept_as_it_is() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut store, mut p, _) = Store::open(tmp.path());
+        p.mark_read("l", SectionKind::Overview);
+        store.save(&p).unwrap();
+        let path = tmp.path().join(FILE_NAME);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+        let before = fs::read(&path).unwrap();
+        let (mut store, mut p, notices) = Store::open(tmp.path());
+        assert!(notices.iter().any(|n| n.contains("read-only")), "{notices:?}");
+        assert!(p.lesson("l").is_some(), "still read");
+        p.mark_read("l", SectionKind::Pitfalls);
+        assert!(store.save(&p).is_err());
+        assert_eq!(fs::read(&path).unwrap(), before, "not replaced");
+    }
+
+    /// Fields a newer build (or a person) wrote survive a save by this one.
+    #[test]
+    fn unknown_fields_are_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join(FILE_NAME), br#"{"version": 1, "future_feature": {"x": [1, 2]}}"#).unwrap();
+        let (mut store, mut p, notices) = Store::open(tmp.path());
+        assert!(notices.is_empty(), "{notices:?}");
+        p.mark_read("l", SectionKind::Overview);
+        store.save(&p).unwrap();
+        let text = fs::read_to_string(tmp.path().join(FILE_NAME)).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["future_feature"]["x"][1], 2, "{text}");
     }
 
     #[test]

@@ -50,7 +50,11 @@ pub fn run(
     now_ms: &mut dyn FnMut() -> u64,
     on_attempt: &mut dyn FnMut(&Attempt),
 ) -> io::Result<Summary> {
-    let mut lines = input.lines();
+    // Lines as bytes, decoded leniently: a stray invalid byte is an invalid answer (asked
+    // again), not the end of the quiz. `lines()` would fail the whole run on it.
+    let mut lines = input
+        .split(b'\n')
+        .map(|line| line.map(|bytes| String::from_utf8_lossy(&bytes).trim_end_matches('\r').to_owned()));
     let (_, total) = session.position();
     writeln!(out, "{title}: {total} question{}", plural(total))?;
     'questions: while let Some(question) = session.question().cloned() {

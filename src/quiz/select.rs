@@ -148,6 +148,7 @@ mod tests {
             [("practice", "p2", false), ("practice", "p3", true), ("visual", "v1", false)]
         {
             p.record_attempt(Attempt {
+                id: String::new(),
                 at: 1_000_000,
                 quiz: quiz.into(),
                 question: question.into(),

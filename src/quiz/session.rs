@@ -311,6 +311,7 @@ impl Session {
         let mistake =
             if correct { None } else { choice_by_id(q, &chosen.id).and_then(|c| c.mistake.clone()) };
         let attempt = Attempt {
+            id: String::new(),
             at: now_ms / 1000,
             quiz: item.quiz.clone(),
             question: q.id.clone(),

@@ -113,9 +113,11 @@ fn hints_one_at_a_time_then_a_right_answer_is_saved_with_them() {
     assert_eq!((f.hints_used, f.points, f.seconds), (2, 0.5, 9));
     let saved = a.progress.attempts();
     assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].id.len(), 16, "every saved answer has its own id");
     assert_eq!(
         saved[0],
         Attempt {
+            id: saved[0].id.clone(),
             at: (T0 + 9_000) / 1000,
             quiz: "demo-practice".into(),
             question: "status-401".into(),
