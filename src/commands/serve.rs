@@ -12,7 +12,7 @@ use crate::Error;
 use crate::cli::ServeArgs;
 use crate::lab::server::{self, RunningLab};
 use crate::lab::trace::RESPONSE_CHECK;
-use crate::lab::{FastApiVersion, LabConfig, TraceEvent, TraceStage};
+use crate::lab::{FastApiVersion, LabConfig, TraceEvent, TraceReceiver, TraceStage};
 
 /// Longer than the server's own grace period, so a stuck connection cannot keep us alive.
 const STOP_TIMEOUT: Duration = Duration::from_millis(900);
@@ -27,27 +27,87 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Error> {
 async fn serve(cfg: LabConfig, trace: bool) -> Result<ExitCode, Error> {
     let stop = shutdown_signal();
     let mut lab = server::start(cfg).await?;
-    // The log quotes what clients sent (paths, headers): sanitized, so a request cannot send
-    // escape sequences to the terminal that watches the log.
-    let mut stdout = crate::safe_text::SafeWriter::new(std::io::stdout());
+    // The first line is written here, before anything else can be: scripts wait for it.
+    let mut stdout = crate::safe_text::stdout();
     let io = |e| Error::io("cannot write to stdout", e);
     writeln!(stdout, "listening on {}", lab.base_url).and_then(|()| stdout.flush()).map_err(io)?;
+    drop(stdout);
+    let (mut log, mut closed) = LogWriter::start();
     let mut events = lab.trace.take();
     tokio::pin!(stop);
-    let result = loop {
+    loop {
         tokio::select! {
-            () = &mut stop => break Ok(()),
+            () = &mut stop => break,
+            // A closed stdout (e.g. `| head`) ends the server, quietly and gracefully.
+            _ = closed.changed() => break,
             event = async { match events.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
-                let Some(event) = event else { break Ok(()) };
-                if let Err(e) = print_event(&mut stdout, &event, trace) {
-                    // A closed stdout (e.g. `| head`) ends the server, quietly and gracefully.
-                    break if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(io(e)) };
-                }
+                let Some(event) = event else { break };
+                log.send(&event, trace);
             }
         }
-    };
+    }
     stop_lab(lab).await;
-    result.map(|()| ExitCode::SUCCESS)
+    let trace_dropped = events.as_ref().map_or(0, TraceReceiver::dropped);
+    log.finish(trace_dropped);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The request log on its own thread. Writing to stdout can block (a pipe nobody reads):
+/// the server and its signal handling must never wait for it, so lines go through a bounded
+/// queue, and a line that finds the queue full is counted and reported, never silently lost.
+struct LogWriter {
+    lines: std::sync::mpsc::SyncSender<String>,
+    dropped: u64,
+}
+
+/// Lines the log holds for a slow reader before it counts drops.
+const LOG_QUEUE: usize = 16_384;
+
+impl LogWriter {
+    fn start() -> (Self, tokio::sync::watch::Receiver<bool>) {
+        let (lines, rx) = std::sync::mpsc::sync_channel::<String>(LOG_QUEUE);
+        let (closed_tx, closed) = tokio::sync::watch::channel(false);
+        // Detached: if stdout stays blocked at exit, the process still ends with `main`.
+        std::thread::spawn(move || {
+            let mut out = crate::safe_text::SafeWriter::new(std::io::stdout());
+            for line in rx {
+                if out.write_all(line.as_bytes()).and_then(|()| out.flush()).is_err() {
+                    let _ = closed_tx.send(true);
+                    return;
+                }
+            }
+        });
+        (LogWriter { lines, dropped: 0 }, closed)
+    }
+
+    fn send(&mut self, event: &TraceEvent, trace: bool) {
+        let mut text = Vec::new();
+        if print_event(&mut text, event, trace).is_err() || text.is_empty() {
+            return;
+        }
+        let line = String::from_utf8_lossy(&text).into_owned();
+        if self.lines.try_send(line).is_err() {
+            self.dropped += 1;
+        }
+    }
+
+    /// Says how many lines were lost, if any (on stderr, from a detached thread, so a blocked
+    /// stderr cannot hold the exit either).
+    fn finish(self, trace_dropped: u64) {
+        let (log, trace) = (self.dropped, trace_dropped);
+        if log == 0 && trace == 0 {
+            return;
+        }
+        let done = std::thread::spawn(move || {
+            crate::safe_eprintln!(
+                "apisec-tutor: {log} log line(s) dropped because stdout was not read fast enough; {trace} trace event(s) dropped by the server's trace queue"
+            );
+        });
+        let deadline = std::time::Instant::now() + Duration::from_millis(200);
+        while !done.is_finished() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
 }
 
 async fn stop_lab(lab: RunningLab) {

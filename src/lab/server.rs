@@ -70,7 +70,7 @@ pub async fn start(mut cfg: LabConfig) -> Result<RunningLab, LabError> {
         None
     };
     let cancel = CancellationToken::new();
-    let serve = axum::serve(listener, router(cfg)).with_graceful_shutdown(cancel.clone().cancelled_owned());
+    let serve = accept_loop(listener, router(cfg), cancel.clone());
     let stop = cancel.clone();
     let join = tokio::spawn(async move {
         tokio::select! {
@@ -79,6 +79,77 @@ pub async fn start(mut cfg: LabConfig) -> Result<RunningLab, LabError> {
         }
     });
     Ok(RunningLab { base_url: format!("http://{addr}"), addr, cancel, join, trace: receiver })
+}
+
+/// How long a client may take to send a request's headers, and how long an idle keep-alive
+/// connection stays open: uvicorn's `timeout_keep_alive` default (5 s). A client trickling its
+/// headers (slowloris) or parking idle connections cannot hold them forever.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections served at once; one more is answered 503 and closed (uvicorn's
+/// `--limit-concurrency` answer), so thousands of idle sockets cannot exhaust file descriptors.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// The server loop: hyper's HTTP/1 connection with the router as its service. axum's own
+/// `serve` offers neither a header timeout nor half-close support nor a connection cap.
+async fn accept_loop(
+    listener: TcpListener,
+    app: axum::Router,
+    cancel: CancellationToken,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let (stream, _) = tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                // Out of descriptors or a connection reset before accept: keep serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            tokio::spawn(refuse_busy(stream));
+            continue;
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                // A client that shuts down its sending side after the request still gets its
+                // answer (`printf ... | nc -N`), as from uvicorn.
+                .half_close(true)
+                .keep_alive(true);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                () = cancel.cancelled() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+            drop(permit);
+        });
+    }
+}
+
+/// The answer to a connection over [`MAX_CONNECTIONS`].
+async fn refuse_busy(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let body = "Service Unavailable";
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes())).await;
+    let _ = stream.shutdown().await;
 }
 
 #[cfg(test)]
