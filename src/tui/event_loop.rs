@@ -32,13 +32,15 @@ fn to_action(app: &App, event: Event) -> Option<Action> {
 pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> Result<(), TuiError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let signals = spawn_signal_task(tx.clone());
+    let (resume_tx, mut resume_rx) = mpsc::unbounded_channel::<()>();
+    let resumes = spawn_resume_task(resume_tx);
     // Lab results and trace events: bounded, so a bursting lab waits instead of growing a queue.
     let (lab_tx, mut lab_rx) = mpsc::channel::<Action>(runner::QUEUE);
     let mut lab = LabRunner::spawn(lab_tx);
     lab.sync(&app.screen);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
-    let terminal = &mut guard.terminal;
+    let terminal = guard.terminal()?;
     terminal.draw(|f| views::render(f, &app))?;
     app.dirty = false;
     let result = loop {
@@ -50,6 +52,14 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
                 None => break Ok(()),
             },
             Some(action) = rx.recv() => Some(action),
+            Some(()) = resume_rx.recv() => {
+                // Back from Ctrl-Z / SIGTSTP (`fg`): the shell put the terminal back in cooked
+                // mode on the main screen. Take it over again and repaint everything.
+                super::terminal::reenter()?;
+                terminal.swap_buffers();
+                app.dirty = true;
+                Some(Action::Resize(app.size.width, app.size.height))
+            },
             Some(action) = lab_rx.recv() => Some(action),
             _ = tick.tick(), if app.animating() => Some(Action::Tick),
         };
@@ -111,7 +121,7 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
             app.dirty = false;
         }
     };
-    if let Some(task) = signals {
+    for task in [signals, resumes].into_iter().flatten() {
         task.abort();
     }
     lab.shutdown().await;
@@ -134,6 +144,25 @@ fn spawn_signal_task(tx: mpsc::UnboundedSender<Action>) -> Option<tokio::task::J
         }
         let _ = tx.send(Action::ConfirmQuit);
     }))
+}
+
+/// SIGCONT: the process was stopped (Ctrl-Z, SIGTSTP) and has been resumed.
+#[cfg(unix)]
+fn spawn_resume_task(tx: mpsc::UnboundedSender<()>) -> Option<tokio::task::JoinHandle<()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut cont = signal(SignalKind::from_raw(libc::SIGCONT)).ok()?;
+    Some(tokio::spawn(async move {
+        while cont.recv().await.is_some() {
+            if tx.send(()).is_err() {
+                return;
+            }
+        }
+    }))
+}
+
+#[cfg(not(unix))]
+fn spawn_resume_task(_tx: mpsc::UnboundedSender<()>) -> Option<tokio::task::JoinHandle<()>> {
+    None
 }
 
 #[cfg(not(unix))]

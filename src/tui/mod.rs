@@ -51,6 +51,10 @@ pub fn run_with(
     theme: &'static theme::Theme,
     start: impl FnOnce(&mut app::App),
 ) -> Result<(), TuiError> {
+    // A dumb terminal cannot move the cursor, draw boxes or take mouse input: say what works.
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        return Err(TuiError::Usage(strings::DUMB_TERMINAL.to_owned()));
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let (dir, dir_notice) = match saved::Store::default_dir() {
         Ok(dir) => (dir, None),
@@ -58,13 +62,38 @@ pub fn run_with(
     };
     let (mut store, progress, notices) = saved::Store::open(&dir);
     let mut guard = terminal::TerminalGuard::enter(&dir)?;
-    let size = guard.terminal.size()?;
+    let size = guard.terminal()?.size()?;
     let mut app = app::App::new(catalog, theme, progress, Rect::new(0, 0, size.width, size.height));
     app.notice = dir_notice.or_else(|| notices.into_iter().next());
     start(&mut app);
     let result = runtime.block_on(event_loop::run(app, &mut store, &mut guard));
     drop(guard);
-    result
+    match result {
+        // The terminal went away (the window closed: SIGHUP, then EIO or a broken pipe on the
+        // next draw). Progress was saved answer by answer; this is an ordinary end, not an error
+        // to print to a terminal that is no longer there.
+        Err(TuiError::Terminal(e)) if terminal_gone(&e) => Ok(()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod gone_tests {
+    #[test]
+    fn a_hung_up_tty_counts_as_gone_and_other_errors_do_not() {
+        for code in [5, 6] {
+            assert!(super::terminal_gone(&std::io::Error::from_raw_os_error(code)));
+        }
+        assert!(super::terminal_gone(&std::io::ErrorKind::BrokenPipe.into()));
+        assert!(!super::terminal_gone(&std::io::ErrorKind::PermissionDenied.into()));
+    }
+}
+
+/// An error that means the terminal itself has gone.
+fn terminal_gone(e: &std::io::Error) -> bool {
+    matches!(e.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::UnexpectedEof)
+        || e.raw_os_error() == Some(5) // EIO: the tty was hung up
+        || e.raw_os_error() == Some(6) // ENXIO: no such device (the pty is gone)
 }
 
 /// The `--plain` text: one lesson (by id, or the first), all of it or one section.

@@ -1,6 +1,7 @@
 //! Every string the interface shows, apart from lesson text (which stays in the content files).
 
 pub const APP_NAME: &str = "apisec-tutor";
+pub const DUMB_TERMINAL: &str = "TERM=dumb: this terminal cannot draw the interface. Use --plain for the lesson as text (apisec-tutor --plain, quiz --plain, lab --plain), or run it in a terminal such as xterm-256color.";
 pub const MARK_RIGHT: &str = "✓";
 pub const MARK_WRONG: &str = "✗";
 pub const MARK_CURRENT: &str = "▶";

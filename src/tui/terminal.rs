@@ -18,7 +18,8 @@ use super::strings;
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
 pub struct TerminalGuard {
-    pub terminal: Term,
+    /// Always `Some` until the guard is dropped (see `Drop`).
+    terminal: Option<Term>,
 }
 
 impl TerminalGuard {
@@ -35,7 +36,7 @@ impl TerminalGuard {
             Ok(terminal)
         };
         match setup() {
-            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Ok(terminal) => Ok(TerminalGuard { terminal: Some(terminal) }),
             Err(e) => {
                 // Half-entered is worse than not entered: undo whatever succeeded.
                 let _ = restore();
@@ -45,10 +46,37 @@ impl TerminalGuard {
     }
 }
 
+impl TerminalGuard {
+    /// The terminal to draw on.
+    pub fn terminal(&mut self) -> io::Result<&mut Term> {
+        self.terminal.as_mut().ok_or_else(|| io::Error::other("the terminal was already released"))
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         let _ = restore();
+        // ratatui's own `Drop` prints with `eprintln!` when it cannot show the cursor, which
+        // panics when the terminal has gone (EIO after the window closed). If showing the cursor
+        // fails here, the terminal is gone: skip that `Drop` rather than panic on the way out.
+        if let Some(mut terminal) = self.terminal.take()
+            && terminal.show_cursor().is_err()
+        {
+            std::mem::forget(terminal);
+        }
     }
+}
+
+/// Takes the terminal over again after the process was stopped and resumed.
+pub fn reenter() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        Clear(ClearType::All),
+        crossterm::cursor::Hide
+    )
 }
 
 /// Leaves the alternate screen, shows the cursor, stops mouse capture and raw mode. Safe to call
@@ -70,7 +98,8 @@ fn install_panic_hook(report_dir: PathBuf) {
             let _ = restore();
             previous(info);
             let report = write_report(&report_dir, &info.to_string());
-            eprintln!("{}", strings::panic_note(report.as_deref()));
+            // Never `eprintln!` here: with the terminal gone it would panic inside the hook.
+            let _ = writeln!(io::stderr(), "{}", strings::panic_note(report.as_deref()));
         }));
     });
 }

@@ -149,6 +149,20 @@ impl Pty {
         self.parser.set_size(nz(rows), nz(cols));
     }
 
+    /// Closes the terminal, as when its window is closed: the master side goes away (the child
+    /// gets SIGHUP and EIO on the tty). Returns the child to wait for.
+    pub fn hang_up(self) -> Box<dyn Child + Send + Sync> {
+        let Pty { master, writer, child, .. } = self;
+        drop(writer);
+        drop(master);
+        child
+    }
+
+    /// The raw bytes the program wrote since `from` (an index into [`Pty::raw`]).
+    pub fn raw_since(&self, from: usize) -> &[u8] {
+        &self.raw[from.min(self.raw.len())..]
+    }
+
     /// The child's process id (for signals).
     pub fn pid(&self) -> u32 {
         self.child.process_id().unwrap()
