@@ -35,11 +35,11 @@ fn concurrent_identical_answers_are_all_kept() {
             assert!(child.wait().unwrap().success());
         }
     }
-    let text = std::fs::read_to_string(data.path().join("progress.json")).unwrap();
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let attempts = value["attempts"].as_array().unwrap();
+    let (_, progress, notices) = apisec_tutor::progress::store::Store::open(data.path());
+    assert!(notices.is_empty(), "{notices:?}");
+    let attempts = progress.attempts();
     assert_eq!(attempts.len(), rounds * per_round, "every answer is stored");
-    let mut ids: Vec<&str> = attempts.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    let mut ids: Vec<&str> = attempts.iter().map(|a| a.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), rounds * per_round, "each with its own id");

@@ -54,10 +54,12 @@ fn child(dir: &Path) {
 
 /// Checks the file holds exactly attempts `0..n` for some `n >= done`; returns `n`.
 fn check(dir: &Path, done: usize) -> usize {
-    let text = std::fs::read_to_string(dir.join("progress.json")).unwrap();
-    let value: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("progress.json does not parse ({e}):\n{text}"));
-    assert_eq!(value["version"], 1);
+    // The snapshot, when there is one, always parses whole; the journal may end in a torn line.
+    if let Ok(text) = std::fs::read_to_string(dir.join("progress.json")) {
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("progress.json does not parse ({e}):\n{text}"));
+        assert_eq!(value["version"], 1);
+    }
     let (_, progress, notices) = Store::open(dir);
     assert!(notices.is_empty(), "{notices:?}");
     let n = progress.attempts().len();

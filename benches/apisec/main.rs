@@ -13,6 +13,7 @@ mod lab;
 mod load;
 mod mem;
 mod pack;
+mod progress;
 mod pty;
 mod report;
 mod serve;
@@ -71,6 +72,7 @@ const MEASUREMENTS: &[(&str, Measure)] = &[
     ("fastapi_compare", lab::fastapi_compare),
     ("serve_load", serve::load),
     ("memory", mem::measure),
+    ("progress", progress::measure),
 ];
 
 /// Plain words of the command line; values of the test runner's own flags are not filters.

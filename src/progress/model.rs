@@ -4,7 +4,7 @@
 //! key wins, attempts are a union) and what lets a reset survive a merge: a [`Reset`] is itself
 //! a record, and it removes everything in its scope that is not newer than it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,18 @@ pub struct Attempt {
     pub hints_used: u32,
     /// Time spent on the question before answering.
     pub seconds: u32,
+}
+
+/// One line of the progress journal: the records saved since the last line, and the small state
+/// when it changed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct JournalLine {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempts: Vec<Attempt>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lab_requests: Vec<LabRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<Progress>,
 }
 
 /// A "predict before reading on" answer.
@@ -416,6 +428,47 @@ impl Progress {
         out
     }
 
+    /// The small part of the progress (everything but the answer and lab histories and the
+    /// derived review cards): what one journal line carries besides new records.
+    pub(crate) fn state_only(&self) -> Progress {
+        // Field by field: cloning the whole progress would copy the histories on every save.
+        Progress {
+            version: self.version,
+            lessons: self.lessons.clone(),
+            position: self.position.clone(),
+            attempts: Vec::new(),
+            lab_requests: Vec::new(),
+            resets: self.resets.clone(),
+            review: BTreeMap::new(),
+            extra: self.extra.clone(),
+        }
+    }
+
+    /// Records in `self` whose ids are not in `known` (the journal's delta), and their ids.
+    pub(crate) fn new_records(&self, known: &HashSet<String>) -> (Vec<Attempt>, Vec<LabRecord>) {
+        let attempts = self.attempts.iter().filter(|a| !a.id.is_empty() && !known.contains(&a.id)).cloned();
+        let labs = self.lab_requests.iter().filter(|r| !r.id.is_empty() && !known.contains(&r.id)).cloned();
+        (attempts.collect(), labs.collect())
+    }
+
+    /// Every record id (for the journal's bookkeeping).
+    pub(crate) fn record_ids(&self) -> impl Iterator<Item = &str> {
+        self.attempts.iter().map(|a| a.id.as_str()).chain(self.lab_requests.iter().map(|r| r.id.as_str()))
+    }
+
+    /// Builds a progress from journal lines: their records, and their states merged.
+    pub(crate) fn from_journal(lines: Vec<JournalLine>) -> Progress {
+        let mut out = Progress::new();
+        for line in lines {
+            if let Some(state) = line.state {
+                out = out.merge(&state);
+            }
+            out.attempts.extend(line.attempts);
+            out.lab_requests.extend(line.lab_requests);
+        }
+        out
+    }
+
     /// Makes the derived parts consistent after deserializing (called by the store).
     pub(crate) fn after_load(&mut self) {
         self.attempts.sort_by_key(|a| a.at);
@@ -491,7 +544,7 @@ fn union<T: Clone + Eq + Hash>(a: &[T], b: &[T]) -> Vec<T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::content::{Question, Quiz, QuizKind};
 
