@@ -5,29 +5,16 @@
 // A test crate: helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::content::{copy_dir, valid};
+
+use std::path::Path;
 use std::process::Command;
 
 const LESSON: &str = "lessons/demo-lesson/lesson.yaml";
 const QUIZ: &str = "quizzes/demo-quiz.yaml";
 const MD: &str = "lessons/demo-lesson/expiry.md";
-
-fn valid() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A copy of the valid content in a temporary directory.
 fn copy() -> tempfile::TempDir {

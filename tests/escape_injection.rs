@@ -4,30 +4,16 @@
 //! command, error message or request log lets an ESC or C1 byte through.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::content::{copy_dir, valid};
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_apisec-tutor");
-
-fn valid() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// The valid fixture with hostile text in a YAML title (escapes), a Markdown file (raw bytes), an
 /// unknown key and a stray Markdown file whose name carries an escape.

@@ -1,3 +1,4 @@
 //! Helpers shared by the integration tests (each test binary uses a subset).
 
+pub mod content;
 pub mod pty;
