@@ -185,8 +185,10 @@ pub struct ProgressArgs {
 pub enum ProgressAction {
     /// Delete saved progress (asks first unless --yes).
     Reset(ResetArgs),
-    /// Export quiz attempts for a gradebook.
+    /// Export quiz attempts for a gradebook, or everything as xAPI statements.
     Export(ExportArgs),
+    /// Send the progress as xAPI statements to a Learning Record Store (only what it lacks).
+    Push(PushArgs),
 }
 
 #[derive(Debug, Args)]
@@ -209,12 +211,34 @@ pub struct ExportArgs {
     /// Write to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// With --format xapi: who the statements are about (mailto:NAME@HOST or account:HOMEPAGE:NAME).
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The LRS root URL (`/xAPI/statements` is appended).
+    #[arg(long, value_name = "URL")]
+    pub lrs: String,
+    /// USER:KEY for HTTP Basic auth, kept in memory only (default: $APISEC_TUTOR_LRS_AUTH, which
+    /// keeps the key out of the process list).
+    #[arg(long, value_name = "USER:KEY")]
+    pub auth: Option<String>,
+    /// Who the statements are about (mailto:NAME@HOST or account:HOMEPAGE:NAME).
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: String,
+    /// Statements per POST.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=500))]
+    pub batch: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Json,
     Csv,
+    /// xAPI 1.0.3 statements (a JSON array), for a Learning Record Store.
+    Xapi,
 }
 
 #[cfg(test)]
