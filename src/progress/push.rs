@@ -248,3 +248,51 @@ fn record(path: &Path, state: &mut State, cfg: &PushConfig, acked: &[&Value]) ->
     set.extend(acked.iter().filter_map(|s| id_of(s)).map(str::to_owned));
     save_state(path, state)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_endpoint_is_derived_from_the_lrs_root() {
+        for (lrs, want) in [
+            ("http://h:1", "http://h:1/xAPI/statements"),
+            ("http://h:1/", "http://h:1/xAPI/statements"),
+            ("http://h:1/xAPI", "http://h:1/xAPI/statements"),
+            ("https://h/lrs/xAPI/statements/", "https://h/lrs/xAPI/statements"),
+        ] {
+            assert_eq!(PushConfig::new(lrs, "u:k").unwrap().endpoint, want);
+        }
+        assert!(matches!(PushConfig::new("ftp://h", "u:k"), Err(PushError::Url(_))));
+        assert!(matches!(PushConfig::new("http://h", "nokey"), Err(PushError::Auth)));
+    }
+
+    /// With nothing listening, every statement stays queued and the state file is not created.
+    #[tokio::test]
+    async fn an_unreachable_lrs_queues_everything() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = PushConfig::new(&format!("http://127.0.0.1:{port}"), "u:k").unwrap();
+        cfg.retries = 1;
+        cfg.backoff = Duration::from_millis(1);
+        let statements = vec![json!({"id": "a"}), json!({"id": "b"}), json!({"no": "id"})];
+        let report = push(&statements, dir.path(), &cfg).await.unwrap();
+        assert_eq!((report.sent, report.skipped, report.queued), (0, 1, 2));
+        assert!(report.unavailable.is_some());
+        assert!(!dir.path().join(STATE_FILE).exists());
+    }
+
+    #[test]
+    fn the_state_round_trips_and_a_damaged_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(STATE_FILE);
+        let mut state = State { version: STATE_VERSION, sent: BTreeMap::new() };
+        state.sent.entry("http://h/xAPI/statements".into()).or_default().insert("id1".into());
+        save_state(&path, &state).unwrap();
+        let back = load_state(&path).unwrap();
+        assert!(back.sent["http://h/xAPI/statements"].contains("id1"));
+        std::fs::write(&path, "{not json").unwrap();
+        assert!(matches!(load_state(&path), Err(PushError::StateRead { .. })));
+    }
+}

@@ -351,3 +351,190 @@ fn quiz_outcome(
     s["context"] = context(map.quiz_lesson.get(quiz).map(String::as_str), None);
     Some((at, s))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Difficulty;
+
+    fn session() -> Progress {
+        let mut p = Progress::new();
+        p.mark_read_at("why-api-security", SectionKind::Overview, 1_700_000_000);
+        p.record_attempt(Attempt {
+            at: 1_700_000_100,
+            quiz: "practice".into(),
+            question: "p 1/x".into(),
+            difficulty: Difficulty::Easy,
+            choice: "b".into(),
+            correct: true,
+            hints_used: 2,
+            seconds: 12,
+        });
+        p.record_lab_request_at(Some("no-token"), Some(200), 401, 1_700_000_200_042);
+        p.record_lab_request_at(None, None, 200, 1_700_000_300_000);
+        p
+    }
+
+    fn map() -> ContentMap {
+        let mut m = ContentMap::default();
+        m.quiz_lesson.insert("practice".into(), "why-api-security".into());
+        m.scenario_lesson.insert("no-token".into(), "why-api-security".into());
+        m.lesson_sections.insert("why-api-security".into(), vec![SectionKind::Overview]);
+        m.quiz_questions.insert("practice".into(), vec!["p 1/x".into()]);
+        m
+    }
+
+    fn actor() -> Actor {
+        Actor::parse("mailto:learner@example.org").unwrap()
+    }
+
+    /// An absolute IRI with a scheme and no spaces (xAPI 1.0.3, 4.1.4.1: verb and activity ids).
+    fn is_iri(s: &str) -> bool {
+        let Some((scheme, rest)) = s.split_once(':') else { return false };
+        !scheme.is_empty()
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !rest.is_empty()
+            && !s.contains(char::is_whitespace)
+    }
+
+    fn is_uuid(s: &str) -> bool {
+        let parts: Vec<&str> = s.split('-').collect();
+        parts.iter().map(|p| p.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+            && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()))
+    }
+
+    /// The required fields and forms of xAPI 1.0.3 section 2.4, for the shapes this module makes.
+    fn assert_valid(s: &Value) {
+        assert!(is_uuid(s["id"].as_str().unwrap()), "id is a UUID: {s}");
+        assert_eq!(s["version"], XAPI_VERSION);
+        let actor = &s["actor"];
+        assert_eq!(actor["objectType"], "Agent");
+        let ifis = ["mbox", "account"].iter().filter(|k| actor.get(**k).is_some()).count();
+        assert_eq!(ifis, 1, "an agent has exactly one identifier: {actor}");
+        let verb = s["verb"]["id"].as_str().unwrap();
+        assert!(verb.starts_with("http://adlnet.gov/expapi/verbs/"), "ADL verb: {verb}");
+        assert!(s["verb"]["display"]["en-US"].is_string());
+        assert_eq!(s["object"]["objectType"], "Activity");
+        assert!(is_iri(s["object"]["id"].as_str().unwrap()));
+        assert!(is_iri(s["object"]["definition"]["type"].as_str().unwrap()));
+        let ts = s["timestamp"].as_str().unwrap();
+        assert!(ts.len() >= 20 && ts.ends_with('Z') && ts.as_bytes()[10] == b'T', "RFC 3339: {ts}");
+        assert_eq!(s["context"]["platform"], platform());
+        if let Some(parents) = s["context"]["contextActivities"]["parent"].as_array() {
+            for p in parents {
+                assert!(is_iri(p["id"].as_str().unwrap()));
+            }
+        }
+        if let Some(result) = s.get("result") {
+            if let Some(ext) = result.get("extensions").and_then(Value::as_object) {
+                assert!(ext.keys().all(|k| is_iri(k)), "extension keys are IRIs");
+            }
+            if let Some(score) = result.get("score") {
+                let scaled = score["scaled"].as_f64().unwrap();
+                assert!((-1.0..=1.0).contains(&scaled));
+            }
+        }
+    }
+
+    #[test]
+    fn every_statement_has_the_required_fields_and_forms() {
+        let all = statements(&session(), &actor(), &map());
+        assert_eq!(all.len(), 6, "experienced, completed, answered, passed, two attempted");
+        for s in &all {
+            assert_valid(s);
+        }
+        let verbs_seen: Vec<&str> = all.iter().map(|s| s["verb"]["id"].as_str().unwrap()).collect();
+        assert_eq!(
+            verbs_seen,
+            [
+                verbs::EXPERIENCED,
+                verbs::COMPLETED,
+                verbs::ANSWERED,
+                verbs::PASSED,
+                verbs::ATTEMPTED,
+                verbs::ATTEMPTED
+            ]
+        );
+    }
+
+    #[test]
+    fn an_answer_carries_its_result_and_its_lesson_as_parent() {
+        let all = statements(&session(), &actor(), &map());
+        let s = all.iter().find(|s| s["verb"]["id"] == verbs::ANSWERED).unwrap();
+        assert_eq!(s["object"]["id"], format!("{ACTIVITY_BASE}quiz/practice/question/p%201%2Fx"));
+        assert_eq!(s["result"]["success"], true);
+        assert_eq!(s["result"]["response"], "b");
+        assert_eq!(s["result"]["duration"], "PT12S");
+        assert_eq!(s["context"]["contextActivities"]["parent"][0]["id"], lesson_iri("why-api-security"));
+        assert_eq!(s["context"]["contextActivities"]["grouping"][0]["id"], quiz_iri("practice"));
+        assert_eq!(s["timestamp"], "2023-11-14T22:15:00Z");
+    }
+
+    #[test]
+    fn a_lab_request_keeps_milliseconds_and_scores_the_prediction() {
+        let all = statements(&session(), &actor(), &map());
+        let labs: Vec<&Value> = all.iter().filter(|s| s["verb"]["id"] == verbs::ATTEMPTED).collect();
+        assert_eq!(labs[0]["timestamp"], "2023-11-14T22:16:40.042Z");
+        assert_eq!(labs[0]["result"]["success"], false, "predicted 200, got 401");
+        assert_eq!(labs[0]["result"]["response"], "401");
+        assert_eq!(labs[0]["object"]["id"], scenario_iri(Some("no-token")));
+        assert!(labs[1]["result"].get("success").is_none(), "no prediction, no success");
+        assert_eq!(labs[1]["object"]["id"], format!("{ACTIVITY_BASE}lab/free"));
+        assert!(labs[1]["context"].get("contextActivities").is_none());
+    }
+
+    #[test]
+    fn ids_are_stable_across_exports_and_differ_per_record_and_actor() {
+        let a = statements(&session(), &actor(), &map());
+        let b = statements(&session(), &actor(), &map());
+        assert_eq!(a, b, "re-export gives the same statements, ids included");
+        let ids: std::collections::HashSet<&str> = a.iter().map(|s| s["id"].as_str().unwrap()).collect();
+        assert_eq!(ids.len(), a.len(), "one id per record");
+        let other = Actor::parse("account:https://school.example:42").unwrap();
+        let c = statements(&session(), &other, &map());
+        assert!(c.iter().all(|s| !ids.contains(s["id"].as_str().unwrap())));
+        assert_eq!(c[0]["actor"]["account"], json!({"homePage": "https://school.example", "name": "42"}));
+    }
+
+    #[test]
+    fn a_failed_quiz_is_failed_and_unfinished_lessons_are_not_completed() {
+        let mut m = map();
+        m.quiz_questions.insert("practice".into(), vec!["p 1/x".into(), "p2".into()]);
+        m.lesson_sections
+            .insert("why-api-security".into(), vec![SectionKind::Overview, SectionKind::Pitfalls]);
+        let mut p = session();
+        let none = statements(&p, &actor(), &m);
+        assert!(none.iter().all(|s| s["verb"]["id"] != verbs::COMPLETED && s["verb"]["id"] != verbs::PASSED));
+        p.record_attempt(Attempt {
+            at: 1_700_000_400,
+            quiz: "practice".into(),
+            question: "p2".into(),
+            difficulty: Difficulty::Hard,
+            choice: "a".into(),
+            correct: false,
+            hints_used: 0,
+            seconds: 3,
+        });
+        let all = statements(&p, &actor(), &m);
+        let failed = all.iter().find(|s| s["verb"]["id"] == verbs::FAILED).unwrap();
+        assert_eq!(failed["result"]["score"]["scaled"], 0.5);
+        assert_eq!(failed["result"]["success"], false);
+    }
+
+    #[test]
+    fn actors_are_parsed_strictly() {
+        assert_eq!(Actor::parse("mailto:a@b").unwrap(), Actor::Mbox("mailto:a@b".into()));
+        for bad in ["a@b", "mailto:ab", "mailto:@b", "account:school:1", "account:https://s.example:", "x"] {
+            assert!(Actor::parse(bad).is_err(), "{bad} is refused");
+        }
+    }
+
+    #[test]
+    fn uuids_are_version_8_rfc_variant() {
+        let id = stable_uuid(&actor(), "x");
+        assert!(is_uuid(&id));
+        assert_eq!(&id[14..15], "8");
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
+    }
+}
