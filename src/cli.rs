@@ -64,6 +64,41 @@ pub enum Command {
     Quiz(QuizArgs),
     /// Show, reset or export saved progress.
     Progress(ProgressArgs),
+    /// Send the lesson's attacks to your own FastAPI app (loopback/private addresses only by default).
+    Probe(ProbeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The app's base URL, e.g. http://127.0.0.1:8000.
+    pub url: String,
+    /// Read the OpenAPI document from FILE instead of URL/openapi.json.
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
+    /// A path parameter value, NAME=VALUE (repeatable; default 1).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub param: Vec<String>,
+    /// Wrong logins sent at the token URL to look for a 429.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub burst: u32,
+    /// The most requests sent in all.
+    #[arg(long, default_value_t = 200)]
+    pub max_requests: u32,
+    /// Requests per second at most.
+    #[arg(long, default_value_t = 20.0)]
+    pub rps: f64,
+    /// Also send DELETE/PUT/PATCH operations.
+    #[arg(long)]
+    pub unsafe_methods: bool,
+    /// Allow a target that is not a loopback or private address.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// List the requests without sending any.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
