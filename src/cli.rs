@@ -96,9 +96,16 @@ pub struct ProbeArgs {
     /// List the requests without sending any.
     #[arg(long)]
     pub dry_run: bool,
-    /// JSON output.
-    #[arg(long)]
-    pub json: bool,
+    /// Output format (`--plain` text is the default).
+    #[arg(long, value_enum, default_value_t = ProbeFormat::Plain)]
+    pub format: ProbeFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeFormat {
+    Plain,
+    Json,
+    Junit,
 }
 
 #[derive(Debug, Args)]

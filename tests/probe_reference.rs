@@ -110,3 +110,15 @@ async fn the_demo_jwt_app_rejects_bad_tokens_and_has_no_rate_limit() {
     assert!(high(&r).is_empty(), "the JWT app checks its tokens: {:?}", high(&r));
     assert!(r.findings.iter().any(|f| f.what.contains("none answered 429")), "{:?}", r.findings);
 }
+
+#[tokio::test]
+async fn the_demo_seed1_app_answers_401_without_a_challenge() {
+    let r = against_demo(RefApp::Seed1, CorsMode::Off, "seed1_app").await;
+    let f = r.findings.iter().find(|f| f.what.starts_with("401 without WWW-Authenticate")).unwrap();
+    assert_eq!((f.operation.as_str(), f.severity), ("GET /items/", Severity::Medium));
+    let xml = probe::junit(&r);
+    assert!(
+        xml.contains("<failure message=\"Medium\">lesson why-api-security, under_the_hood</failure>"),
+        "{xml}"
+    );
+}

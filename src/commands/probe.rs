@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use crate::Error;
-use crate::cli::ProbeArgs;
+use crate::cli::{ProbeArgs, ProbeFormat};
 use crate::probe::{self, Options, Severity, openapi};
 
 pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
@@ -45,10 +45,10 @@ pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
         dry_run: args.dry_run,
     };
     let report = runtime.block_on(probe::run(&ops, opts));
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
-    } else {
-        print!("{}", probe::plain(&report));
+    match args.format {
+        ProbeFormat::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+        ProbeFormat::Junit => print!("{}", probe::junit(&report)),
+        ProbeFormat::Plain => print!("{}", probe::plain(&report)),
     }
     let high = report.findings.iter().any(|f| f.severity >= Severity::High);
     Ok(if high { ExitCode::from(1) } else { ExitCode::SUCCESS })

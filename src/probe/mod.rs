@@ -156,6 +156,15 @@ impl Sender {
         reply
     }
 
+    /// A 401 must say how to authenticate (RFC 9110, 11.6.1); reported once per operation.
+    fn check_challenge(&mut self, r: &Reply, op: &str) {
+        const WHAT: &str = "401 without WWW-Authenticate: clients are not told how to authenticate";
+        let seen = self.report.findings.iter().any(|f| f.operation == op && f.what == WHAT);
+        if r.status == 401 && header(r, "www-authenticate").is_none() && !seen {
+            self.find(Severity::Medium, op, WHAT, "lesson why-api-security, under_the_hood");
+        }
+    }
+
     fn find(&mut self, severity: Severity, op: &str, what: &str, lesson: &str) {
         self.report.findings.push(Finding {
             severity,
@@ -221,13 +230,8 @@ async fn probe_secured(s: &mut Sender, op: &Operation, name: &str, path: &str) {
                 "answered without credentials although it declares security",
                 "lesson why-api-security, pitfalls",
             );
-        } else if r.status == 401 && header(&r, "www-authenticate").is_none() {
-            s.find(
-                Severity::Medium,
-                name,
-                "401 without WWW-Authenticate: clients are not told how to authenticate",
-                "lesson why-api-security, under_the_hood",
-            );
+        } else {
+            s.check_challenge(&r, name);
         }
     }
     for (_, scheme) in &op.security {
@@ -268,6 +272,9 @@ async fn probe_secured(s: &mut Sender, op: &Operation, name: &str, path: &str) {
                 };
                 for (attack, value) in attempts {
                     let reply = s.send(attack, &op.method, path, &[("authorization", value)], None).await;
+                    if let Some(r) = &reply {
+                        s.check_challenge(r, name);
+                    }
                     if reply.is_some_and(|r| (200..300).contains(&r.status)) {
                         s.find(
                             Severity::High,
@@ -315,7 +322,10 @@ async fn probe_burst(s: &mut Sender, token_url: &str) {
     for _ in 0..s.opts.burst {
         let form = [("username", "apisec-probe"), ("password", "wrong-password")];
         if let Some(r) = s.send("wrong login burst", "POST", &path, &[], Some(&form)).await {
-            answered += 1;
+            // A missing token route (404/405) says nothing about rate limiting: not counted.
+            if !matches!(r.status, 404 | 405) {
+                answered += 1;
+            }
             limited |= r.status == 429;
         }
     }
@@ -327,6 +337,45 @@ async fn probe_burst(s: &mut Sender, token_url: &str) {
             "lesson why-api-security, production_patterns",
         );
     }
+}
+
+/// The findings as JUnit XML: one test case per finding of severity medium or above (a
+/// failure) and one passing case per operation without such a finding, for CI pipelines.
+#[must_use]
+pub fn junit(report: &Report) -> String {
+    use std::fmt::Write as _;
+    fn esc(s: &str) -> String {
+        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    }
+    let failing: Vec<&Finding> = report.findings.iter().filter(|f| f.severity >= Severity::Medium).collect();
+    let clean: Vec<String> = report
+        .operations
+        .iter()
+        .map(|o| format!("{} {}", o.method, o.path))
+        .filter(|n| !failing.iter().any(|f| &f.operation == n))
+        .collect();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuite name=\"apisec-tutor probe\" tests=\"{}\" failures=\"{}\">",
+        failing.len() + clean.len(),
+        failing.len()
+    );
+    for f in &failing {
+        let _ = writeln!(
+            out,
+            "  <testcase classname=\"{}\" name=\"{}\"><failure message=\"{:?}\">{}</failure></testcase>",
+            esc(&f.operation),
+            esc(&f.what),
+            f.severity,
+            esc(&f.lesson)
+        );
+    }
+    for n in &clean {
+        let _ = writeln!(out, "  <testcase classname=\"{}\" name=\"no finding\"/>", esc(n));
+    }
+    out.push_str("</testsuite>\n");
+    out
 }
 
 /// The report as text: the declared-security table, the execution table, the findings.
