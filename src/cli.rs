@@ -64,6 +64,48 @@ pub enum Command {
     Quiz(QuizArgs),
     /// Show, reset or export saved progress.
     Progress(ProgressArgs),
+    /// Send the lesson's attacks to your own FastAPI app (loopback/private addresses only by default).
+    Probe(ProbeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The app's base URL, e.g. http://127.0.0.1:8000.
+    pub url: String,
+    /// Read the OpenAPI document from FILE instead of URL/openapi.json.
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
+    /// A path parameter value, NAME=VALUE (repeatable; default 1).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub param: Vec<String>,
+    /// Wrong logins sent at the token URL to look for a 429.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub burst: u32,
+    /// The most requests sent in all.
+    #[arg(long, default_value_t = 200)]
+    pub max_requests: u32,
+    /// Requests per second at most.
+    #[arg(long, default_value_t = 20.0)]
+    pub rps: f64,
+    /// Also send DELETE/PUT/PATCH operations.
+    #[arg(long)]
+    pub unsafe_methods: bool,
+    /// Allow a target that is not a loopback or private address.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// List the requests without sending any.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format (`--plain` text is the default).
+    #[arg(long, value_enum, default_value_t = ProbeFormat::Plain)]
+    pub format: ProbeFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeFormat {
+    Plain,
+    Json,
+    Junit,
 }
 
 #[derive(Debug, Args)]
@@ -192,8 +234,10 @@ pub struct ProgressArgs {
 pub enum ProgressAction {
     /// Delete saved progress (asks first unless --yes).
     Reset(ResetArgs),
-    /// Export quiz attempts for a gradebook.
+    /// Export quiz attempts for a gradebook, or everything as xAPI statements.
     Export(ExportArgs),
+    /// Send the progress as xAPI statements to a Learning Record Store (only what it lacks).
+    Push(PushArgs),
 }
 
 #[derive(Debug, Args)]
@@ -216,12 +260,34 @@ pub struct ExportArgs {
     /// Write to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// With --format xapi: who the statements are about (mailto:NAME@HOST or account:HOMEPAGE:NAME).
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The LRS root URL (`/xAPI/statements` is appended).
+    #[arg(long, value_name = "URL")]
+    pub lrs: String,
+    /// USER:KEY for HTTP Basic auth, kept in memory only (default: $APISEC_TUTOR_LRS_AUTH, which
+    /// keeps the key out of the process list).
+    #[arg(long, value_name = "USER:KEY")]
+    pub auth: Option<String>,
+    /// Who the statements are about (mailto:NAME@HOST or account:HOMEPAGE:NAME).
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: String,
+    /// Statements per POST.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=500))]
+    pub batch: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Json,
     Csv,
+    /// xAPI 1.0.3 statements (a JSON array), for a Learning Record Store.
+    Xapi,
 }
 
 #[cfg(test)]

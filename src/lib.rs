@@ -9,6 +9,7 @@ pub mod commands;
 pub mod content;
 pub mod error;
 pub mod lab;
+pub mod probe;
 pub mod progress;
 pub mod quiz;
 pub mod safe_text;

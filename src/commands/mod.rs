@@ -4,6 +4,7 @@ pub mod check;
 pub mod lab;
 pub mod new;
 pub mod outline;
+pub mod probe;
 pub mod progress;
 pub mod quiz;
 pub mod schema;
@@ -28,6 +29,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Lab(args)) => lab::run(&cli, args),
         Some(Command::Quiz(args)) => quiz::run(&cli, args),
         Some(Command::Progress(args)) => progress::run(&cli, args),
+        Some(Command::Probe(args)) => probe::run(args),
     }
 }
 

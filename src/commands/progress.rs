@@ -9,11 +9,11 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::Error;
-use crate::cli::{Cli, ExportArgs, ExportFormat, ProgressAction, ProgressArgs, ResetArgs};
+use crate::cli::{Cli, ExportArgs, ExportFormat, ProgressAction, ProgressArgs, PushArgs, ResetArgs};
 use crate::content::{Catalog, Difficulty, SectionKind};
 use crate::progress::day::unix_now;
 use crate::progress::export::{to_csv, to_json};
-use crate::progress::{Day, Progress, ResetScope, Store};
+use crate::progress::{Day, Progress, ResetScope, Store, push, xapi};
 
 pub fn run(cli: &Cli, args: &ProgressArgs) -> Result<ExitCode, Error> {
     let dir = Store::default_dir()?;
@@ -37,16 +37,23 @@ pub fn run(cli: &Cli, args: &ProgressArgs) -> Result<ExitCode, Error> {
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
-        Some(ProgressAction::Export(export)) => run_export(&progress, export),
+        Some(ProgressAction::Export(export)) => run_export(&progress, catalog.as_ref(), export),
+        Some(ProgressAction::Push(push)) => run_push(&progress, catalog.as_ref(), &dir, push),
         Some(ProgressAction::Reset(reset)) => run_reset(&mut store, &mut progress, catalog.as_ref(), reset),
     }
 }
 
-fn run_export(progress: &Progress, args: &ExportArgs) -> Result<ExitCode, Error> {
+fn run_export(progress: &Progress, catalog: Option<&Catalog>, args: &ExportArgs) -> Result<ExitCode, Error> {
     let text = match args.format {
         // JSON keeps its value with control characters as `\u` escapes; CSV is sanitized as text.
         ExportFormat::Json => crate::safe_text::json(&to_json(progress.attempts(), unix_now())).into_owned(),
         ExportFormat::Csv => to_csv(progress.attempts()),
+        ExportFormat::Xapi => {
+            let actor = args.actor.as_deref().ok_or_else(|| {
+                Error::Usage("--format xapi needs --actor mailto:NAME@HOST or account:HOMEPAGE:NAME".into())
+            })?;
+            xapi_text(progress, catalog, actor)?
+        }
     };
     match &args.out {
         Some(path) => {
@@ -60,6 +67,59 @@ fn run_export(progress: &Progress, args: &ExportArgs) -> Result<ExitCode, Error>
         None => crate::safe_text::stdout()
             .write_all(text.as_bytes())
             .map_err(|e| Error::io("writing to stdout", e))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn xapi_statements(
+    progress: &Progress,
+    catalog: Option<&Catalog>,
+    actor: &str,
+) -> Result<Vec<serde_json::Value>, Error> {
+    let actor = xapi::Actor::parse(actor).map_err(|e| Error::Usage(e.to_string()))?;
+    let map = catalog.map(xapi::ContentMap::from_catalog).unwrap_or_default();
+    Ok(xapi::statements(progress, &actor, &map))
+}
+
+fn xapi_text(progress: &Progress, catalog: Option<&Catalog>, actor: &str) -> Result<String, Error> {
+    let statements = xapi_statements(progress, catalog, actor)?;
+    let mut text = serde_json::to_string_pretty(&statements).unwrap_or_else(|_| "[]".to_owned());
+    text.push('\n');
+    Ok(text)
+}
+
+fn run_push(
+    progress: &Progress,
+    catalog: Option<&Catalog>,
+    dir: &std::path::Path,
+    args: &PushArgs,
+) -> Result<ExitCode, Error> {
+    let statements = xapi_statements(progress, catalog, &args.actor)?;
+    let auth = match &args.auth {
+        Some(auth) => auth.clone(),
+        None => std::env::var("APISEC_TUTOR_LRS_AUTH")
+            .map_err(|_| Error::Usage("push needs --auth USER:KEY or APISEC_TUTOR_LRS_AUTH".into()))?,
+    };
+    let mut cfg = push::PushConfig::new(&args.lrs, &auth).map_err(|e| Error::Usage(e.to_string()))?;
+    cfg.batch = usize::from(args.batch);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("starting the HTTP runtime", e))?;
+    let report = runtime
+        .block_on(push::push(&statements, dir, &cfg))
+        .map_err(|e| Error::Usage(format!("push to {}: {e}", cfg.endpoint)))?;
+    println!(
+        "Pushed {} statement(s) to {}; {} already there; {} queued.",
+        report.sent, cfg.endpoint, report.skipped, report.queued
+    );
+    if report.queued > 0 {
+        eprintln!(
+            "apisec-tutor: the LRS could not be reached or failed ({}); {} statement(s) are kept and will be sent by the next push",
+            report.unavailable.as_deref().unwrap_or("unknown"),
+            report.queued
+        );
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,9 @@
 pub mod day;
 pub mod export;
 pub mod model;
+pub mod push;
 pub mod store;
+pub mod xapi;
 
 pub use day::Day;
 pub use model::{

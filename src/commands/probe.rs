@@ -1,0 +1,55 @@
+//! `apisec-tutor probe URL`: see src/probe and docs/PROBE.md.
+
+use std::process::ExitCode;
+
+use crate::Error;
+use crate::cli::{ProbeArgs, ProbeFormat};
+use crate::probe::{self, Options, Severity, openapi};
+
+pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
+    probe::check_target(&args.url, args.allow_remote).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut params = Vec::new();
+    for p in &args.param {
+        let (k, v) =
+            p.split_once('=').ok_or_else(|| Error::Usage(format!("--param needs NAME=VALUE, got `{p}`")))?;
+        params.push((k.to_owned(), v.to_owned()));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("starting the HTTP runtime", e))?;
+    let doc: serde_json::Value = match &args.openapi {
+        Some(file) => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+            serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?
+        }
+        None => {
+            let url = format!("{}/openapi.json", args.url.trim_end_matches('/'));
+            runtime
+                .block_on(async {
+                    let r = reqwest::get(&url).await.map_err(|e| e.to_string())?;
+                    r.json::<serde_json::Value>().await.map_err(|e| e.to_string())
+                })
+                .map_err(|e| Error::Usage(format!("cannot read {url}: {e}")))?
+        }
+    };
+    let ops = openapi::operations(&doc).map_err(|e| Error::Usage(e.to_string()))?;
+    let opts = Options {
+        base: args.url.clone(),
+        params,
+        burst: args.burst,
+        max_requests: args.max_requests,
+        rps: args.rps,
+        unsafe_methods: args.unsafe_methods,
+        dry_run: args.dry_run,
+    };
+    let report = runtime.block_on(probe::run(&ops, opts));
+    match args.format {
+        ProbeFormat::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+        ProbeFormat::Junit => print!("{}", probe::junit(&report)),
+        ProbeFormat::Plain => print!("{}", probe::plain(&report)),
+    }
+    let high = report.findings.iter().any(|f| f.severity >= Severity::High);
+    Ok(if high { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
