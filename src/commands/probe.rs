@@ -45,11 +45,19 @@ pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
         dry_run: args.dry_run,
     };
     let report = runtime.block_on(probe::run(&ops, opts));
-    match args.format {
-        ProbeFormat::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
-        ProbeFormat::Junit => print!("{}", probe::junit(&report)),
-        ProbeFormat::Plain => print!("{}", probe::plain(&report)),
-    }
+    // The report quotes what the probed server sent (headers, bodies): it goes out through the
+    // sanitizer like every other text, so a hostile server cannot drive the terminal.
+    let text = match args.format {
+        ProbeFormat::Json => {
+            format!(
+                "{}\n",
+                crate::safe_text::json(&serde_json::to_string_pretty(&report).unwrap_or_default())
+            )
+        }
+        ProbeFormat::Junit => probe::junit(&report),
+        ProbeFormat::Plain => probe::plain(&report),
+    };
+    super::check::print_out(&text)?;
     let high = report.findings.iter().any(|f| f.severity >= Severity::High);
     Ok(if high { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -109,12 +109,16 @@ fn run_push(
     let report = runtime
         .block_on(push::push(&statements, dir, &cfg))
         .map_err(|e| Error::Usage(format!("push to {}: {e}", cfg.endpoint)))?;
-    println!(
+    let _ = writeln!(
+        crate::safe_text::stdout(),
         "Pushed {} statement(s) to {}; {} already there; {} queued.",
-        report.sent, cfg.endpoint, report.skipped, report.queued
+        report.sent,
+        cfg.endpoint,
+        report.skipped,
+        report.queued
     );
     if report.queued > 0 {
-        eprintln!(
+        crate::safe_eprintln!(
             "apisec-tutor: the LRS could not be reached or failed ({}); {} statement(s) are kept and will be sent by the next push",
             report.unavailable.as_deref().unwrap_or("unknown"),
             report.queued

@@ -30,7 +30,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     if !std::io::stdout().is_terminal() {
-        eprintln!("{}", tui::strings::NOT_A_TERMINAL);
+        crate::safe_eprintln!("{}", tui::strings::NOT_A_TERMINAL);
         return Ok(ExitCode::from(1));
     }
     tui::run(catalog, tui::theme::from_env(cli.theme))?;
