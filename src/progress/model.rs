@@ -445,10 +445,26 @@ impl Progress {
     }
 
     /// Records in `self` whose ids are not in `known` (the journal's delta), and their ids.
-    pub(crate) fn new_records(&self, known: &HashSet<String>) -> (Vec<Attempt>, Vec<LabRecord>) {
-        let attempts = self.attempts.iter().filter(|a| !a.id.is_empty() && !known.contains(&a.id)).cloned();
-        let labs = self.lab_requests.iter().filter(|r| !r.id.is_empty() && !known.contains(&r.id)).cloned();
-        (attempts.collect(), labs.collect())
+    ///
+    /// `counts` are the lengths of the two histories when `known` was last brought up to date.
+    /// Records are only added between saves (resets go through a compaction, which resets the
+    /// counts), and they are added at or near the end (histories are sorted by time), so the
+    /// scan walks back from the end until it has found as many new records as the lengths grew:
+    /// the cost follows the new records, not the history. If a history shrank, all is scanned.
+    pub(crate) fn new_records(
+        &self,
+        known: &HashSet<String>,
+        counts: (usize, usize),
+    ) -> (Vec<Attempt>, Vec<LabRecord>) {
+        (
+            newest_unknown(&self.attempts, counts.0, known, |a| &a.id),
+            newest_unknown(&self.lab_requests, counts.1, known, |r| &r.id),
+        )
+    }
+
+    /// The lengths of the two histories (see [`Progress::new_records`]).
+    pub(crate) fn record_counts(&self) -> (usize, usize) {
+        (self.attempts.len(), self.lab_requests.len())
     }
 
     /// Every record id (for the journal's bookkeeping).
@@ -521,6 +537,33 @@ fn keep_latest<K: Ord, V: Clone, O: Ord>(
 
 /// Multiset union: each distinct record appears as often as in the copy that has it most often.
 /// Both copies usually share a history, so a plain concatenation would double it.
+/// The records of `list` whose ids are not `known`, found from the end (see
+/// [`Progress::new_records`]); in their original order.
+fn newest_unknown<T: Clone>(
+    list: &[T],
+    known_len: usize,
+    known: &HashSet<String>,
+    id: impl Fn(&T) -> &String,
+) -> Vec<T> {
+    let is_new = |x: &&T| !id(x).is_empty() && !known.contains(id(x));
+    if list.len() < known_len {
+        return list.iter().filter(is_new).cloned().collect();
+    }
+    let mut wanted = list.len() - known_len;
+    let mut out = Vec::with_capacity(wanted);
+    for x in list.iter().rev() {
+        if wanted == 0 {
+            break;
+        }
+        if is_new(&x) {
+            out.push(x.clone());
+            wanted -= 1;
+        }
+    }
+    out.reverse();
+    out
+}
+
 /// A fresh record identity: 64 random bits, hex.
 fn record_id() -> String {
     format!("{:016x}", rand::random::<u64>())
@@ -662,6 +705,27 @@ pub(crate) mod tests {
         let mut legacy2 = Progress::new();
         legacy2.attempts.push(fresh);
         assert_eq!(legacy.merge(&legacy2).attempts().len(), 1);
+    }
+
+    /// The journal's delta finds new records from the end, also one inserted out of time order,
+    /// and falls back to a full scan when a history shrank.
+    #[test]
+    fn new_records_are_found_from_the_end() {
+        let mut p = Progress::new();
+        for k in 0..50 {
+            p.record_attempt(attempt(1_000 + k, "q", &format!("q{k}"), true));
+        }
+        let known: HashSet<String> = p.record_ids().map(str::to_owned).collect();
+        let counts = p.record_counts();
+        assert!(p.new_records(&known, counts).0.is_empty());
+        p.record_attempt(attempt(2_000, "q", "late", true));
+        // Recorded with an earlier time than the last ones: sorted into the middle.
+        p.record_attempt(attempt(1_010, "q", "early", true));
+        let (new, _) = p.new_records(&known, counts);
+        let ids: Vec<&str> = new.iter().map(|a| a.question.as_str()).collect();
+        assert_eq!(ids, vec!["early", "late"]);
+        let (all, _) = p.new_records(&known, (1_000, 0));
+        assert_eq!(all.len(), 2, "a shrunk history is scanned whole");
     }
 
     #[test]

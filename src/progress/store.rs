@@ -50,6 +50,8 @@ pub struct Store {
     last_state: Option<Progress>,
     /// Lines in the journal, as far as this instance knows.
     journal_lines: usize,
+    /// The caller's history lengths when `persisted` was last brought up to date.
+    saved_counts: (usize, usize),
     /// Set when the file on disk could not be read nor moved aside: saving would overwrite it.
     blocked: Option<String>,
     notices: Vec<String>,
@@ -84,6 +86,7 @@ impl Store {
             persisted: std::collections::HashSet::new(),
             last_state: None,
             journal_lines: 0,
+            saved_counts: (0, 0),
             blocked: None,
             notices: Vec::new(),
         };
@@ -122,6 +125,7 @@ impl Store {
             notices.push(msg);
         }
         store.persisted = progress.record_ids().map(str::to_owned).collect();
+        store.saved_counts = progress.record_counts();
         store.last_state = Some(progress.state_only());
         store.journal_lines = read_journal(dir).map_or(0, |lines| lines.len());
         // Fold a long journal into the snapshot now, while opening pays for reading it anyway;
@@ -201,7 +205,7 @@ impl Store {
         if !self.path().exists() {
             return self.compact(Some(progress)).map(drop);
         }
-        let (attempts, lab_requests) = progress.new_records(&self.persisted);
+        let (attempts, lab_requests) = progress.new_records(&self.persisted, self.saved_counts);
         let state = progress.state_only();
         let state_changed = self.last_state.as_ref() != Some(&state);
         if attempts.is_empty() && lab_requests.is_empty() && !state_changed {
@@ -214,6 +218,7 @@ impl Store {
         self.persisted.extend(ids);
         self.last_state = Some(state);
         self.journal_lines += 1;
+        self.saved_counts = progress.record_counts();
         Ok(())
     }
 
@@ -241,6 +246,8 @@ impl Store {
             _ => {}
         }
         self.persisted = merged.record_ids().map(str::to_owned).collect();
+        // The caller's copy may differ from the merged one: scan it whole next time.
+        self.saved_counts = (0, 0);
         self.last_state = Some(merged.state_only());
         self.journal_lines = 0;
         Ok(merged)
