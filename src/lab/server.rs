@@ -125,6 +125,8 @@ async fn accept_loop(
                 // A client that shuts down its sending side after the request still gets its
                 // answer (`printf ... | nc -N`), as from uvicorn.
                 .half_close(true)
+                // uvicorn (h11) has no header count limit; hyper's default answers 431 above 100.
+                .max_headers(1000)
                 .keep_alive(true);
             let conn = builder.serve_connection(TokioIo::new(stream), service);
             tokio::pin!(conn);
