@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use apisec_tutor::lab::pyish::latin1;
 use apisec_tutor::lab::tokens::{self, Secret};
-use apisec_tutor::lab::{CorsMode, FastApiVersion, LabConfig, RefApp, router, server};
+use apisec_tutor::lab::{CorsMode, FastApiVersion, LabConfig, router, server};
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Request};
 use http_body_util::BodyExt;
@@ -85,7 +85,13 @@ fn fixture_files() -> Vec<(PathBuf, FixtureFile)> {
 }
 
 fn config(file: &FixtureFile, case: &Case) -> LabConfig {
-    let app = RefApp::from_name(&case.app).unwrap_or_else(|| panic!("{}: unknown app {}", case.id, case.app));
+    assert!(
+        apisec_tutor::lab::engine::AppSet::shipped().get(&case.app).is_some(),
+        "{}: no shipped lab app {}",
+        case.id,
+        case.app
+    );
+    let app = case.app.clone();
     LabConfig::new(FastApiVersion::parse(&file.fastapi).unwrap(), case.cors)
         .with_secret(Secret::new(file.jwt_secret.as_bytes()))
         .with_app(app)

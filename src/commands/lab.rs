@@ -141,6 +141,7 @@ mod tests {
 
     fn request(id: &str, path: &str, credential: Option<&str>, expect: Vec<Expectation>) -> LabRequest {
         LabRequest {
+            capture: Default::default(),
             id: id.into(),
             label: id.into(),
             method: "GET".into(),

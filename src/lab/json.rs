@@ -7,6 +7,8 @@ pub enum J {
     Null,
     Bool(bool),
     Str(String),
+    /// A number, as its JSON text (integers only come from content; see `check`).
+    Num(String),
     Arr(Vec<J>),
     Obj(Vec<(String, J)>),
 }
@@ -29,6 +31,29 @@ impl J {
         s.map_or(J::Null, J::str)
     }
 
+    /// From a content value (key order kept: `serde_json` is built with `preserve_order`).
+    #[must_use]
+    pub fn from_value(v: &serde_json::Value) -> J {
+        use serde_json::Value;
+        match v {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => J::Num(n.to_string()),
+            Value::String(s) => J::Str(s.clone()),
+            Value::Array(items) => J::Arr(items.iter().map(J::from_value).collect()),
+            Value::Object(map) => J::Obj(map.iter().map(|(k, v)| (k.clone(), J::from_value(v))).collect()),
+        }
+    }
+
+    /// The value of an object's key.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&J> {
+        match self {
+            J::Obj(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     #[must_use]
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -41,6 +66,7 @@ impl J {
             J::Null => out.push_str("null"),
             J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             J::Str(s) => write_str(s, out),
+            J::Num(n) => out.push_str(n),
             J::Arr(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {

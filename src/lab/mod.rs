@@ -11,6 +11,7 @@ pub mod app;
 pub mod client;
 pub mod config;
 pub mod cors;
+pub mod engine;
 pub mod fastapi;
 pub mod form;
 pub mod json;
@@ -27,7 +28,7 @@ pub mod trace;
 pub mod version;
 pub mod workbench;
 
-pub use config::{CorsMode, LabConfig, RefApp};
+pub use config::{CorsMode, LabConfig};
 pub use router::router;
 pub use trace::{Actor, Outcome, TraceEvent, TraceReceiver, TraceSink, TraceStage};
 pub use version::{FastApiVersion, StarletteCors};

@@ -239,6 +239,7 @@ mod tests {
         let diffs = check_expectation(&row(401, "x"), &outcome, &wrong);
         assert_eq!(diffs.len(), 3, "{diffs:?}");
         let request = LabRequest {
+            capture: Default::default(),
             id: "r".into(),
             label: "r".into(),
             method: "GET".into(),

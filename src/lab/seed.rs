@@ -27,6 +27,7 @@ fn get_items(
     stopped_at: TraceStage,
 ) -> LabRequest {
     LabRequest {
+        capture: Default::default(),
         id: id.to_owned(),
         label: label.to_owned(),
         method: "GET".to_owned(),

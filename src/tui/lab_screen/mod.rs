@@ -265,6 +265,7 @@ impl Form {
             if self.method.trim().is_empty() { "GET".to_owned() } else { self.method.trim().to_owned() };
         let path = if self.path.trim().is_empty() { "/".to_owned() } else { self.path.trim().to_owned() };
         LabRequest {
+            capture: Default::default(),
             id: "custom".into(),
             label: format!("{method} {path} (custom)"),
             method,
@@ -626,6 +627,7 @@ impl LabState {
             headers.push("Access-Control-Request-Headers: authorization".into());
         }
         LabRequest {
+            capture: Default::default(),
             id: "composed".into(),
             label: format!("{} {} · {}", route.method, route.path, preset.label),
             method: route.method.to_owned(),
@@ -978,6 +980,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 state.workbench.signed = Some(token.clone());
                 let request = LabRequest {
+                    capture: Default::default(),
                     id: "workbench".into(),
                     label: format!(
                         "GET /users/me · workbench token ({})",
@@ -1118,6 +1121,7 @@ fn primary(state: &mut LabState) -> Vec<Effect> {
                         .map(|r| r.request.clone())
                         .filter(|r| r.headers.iter().any(|h| h.to_ascii_lowercase().starts_with("origin:")))
                         .unwrap_or_else(|| LabRequest {
+                            capture: Default::default(),
                             id: "cors".into(),
                             label: "GET /items/ from https://evil.example".into(),
                             method: "GET".into(),
@@ -1132,6 +1136,7 @@ fn primary(state: &mut LabState) -> Vec<Effect> {
                         })
                 }
                 CompareKind::Expiry | CompareKind::Secret => LabRequest {
+                    capture: Default::default(),
                     id: "jwt".into(),
                     label: "GET /users/me".into(),
                     method: "GET".into(),

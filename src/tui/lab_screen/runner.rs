@@ -429,6 +429,7 @@ mod tests {
             id: 9,
             kind: CompareKind::Secret,
             request: Box::new(LabRequest {
+                capture: Default::default(),
                 id: "x".into(),
                 label: "x".into(),
                 method: "GET".into(),
