@@ -590,3 +590,15 @@ impl RecordSpec {
         }
     }
 }
+
+/// The placeholders a `returns: {json: ...}` string may be (`{credential}`, `{user.email}`…).
+#[must_use]
+pub fn is_placeholder(name: &str) -> bool {
+    let (head, part) = name.split_once('.').map_or((name, None), |(h, p)| (h, Some(p)));
+    match head {
+        "credential" => matches!(part, None | Some("scheme" | "credentials" | "username" | "password")),
+        "user" => matches!(part, Some("username" | "email" | "full_name" | "disabled" | "role")),
+        "path" => part.is_some(),
+        _ => false,
+    }
+}

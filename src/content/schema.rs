@@ -479,7 +479,7 @@ pub struct KeyMoment {
 // Lab scenarios: named requests the lab sends, with what real FastAPI answers
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabScenario {
     pub id: String,

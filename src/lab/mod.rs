@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod client;
+pub mod codegen;
 pub mod config;
 pub mod cors;
 pub mod engine;
@@ -19,6 +20,7 @@ pub mod multipart;
 pub mod plain;
 pub mod pyish;
 pub mod router;
+pub mod scenario;
 pub mod security;
 pub mod seed;
 pub mod server;
@@ -56,4 +58,6 @@ pub enum LabError {
     Http(String),
     #[error("no lab scenario named {0:?}")]
     UnknownScenario(String),
+    #[error("no lab app named {0:?} (see `apisec-tutor outline`)")]
+    UnknownApp(String),
 }

@@ -592,18 +592,6 @@ fn placeholder(name: &str, scope: &Scope<'_>) -> Option<J> {
     }
 }
 
-/// The placeholders a `returns: {json: ...}` may use (for `check`).
-#[must_use]
-pub fn is_placeholder(name: &str) -> bool {
-    let (head, part) = name.split_once('.').map_or((name, None), |(h, p)| (h, Some(p)));
-    match head {
-        "credential" => matches!(part, None | Some("scheme" | "credentials" | "username" | "password")),
-        "user" => matches!(part, Some("username" | "email" | "full_name" | "disabled" | "role")),
-        "path" => part.is_some(),
-        _ => false,
-    }
-}
-
 /// `response_model`: only the model's fields, in the model's order (lists element by element).
 fn filter(body: &J, fields: &[String]) -> J {
     match body {
