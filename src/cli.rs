@@ -204,6 +204,10 @@ pub struct LabArgs {
     /// Print the runnable FastAPI program a lab app stands for (with --vulnerable: its twin).
     #[arg(long, value_name = "APP")]
     pub code: Option<String>,
+    /// Print every scenario that names a lab app, as JSON (what the fixture recorder sends to
+    /// the generated programs).
+    #[arg(long)]
+    pub export_scenarios: bool,
     /// With --plain: `text` (the table) or `json` (one object per request: app, what was sent,
     /// what came back, where it stopped).
     #[arg(long, value_enum, default_value_t = LabFormat::Text)]

@@ -20,6 +20,21 @@ pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
     if let Some(app) = &args.code {
         return print_code(cli, app, args.api.vulnerable);
     }
+    if args.export_scenarios {
+        let catalog = super::catalog(cli)?;
+        let all: Vec<serde_json::Value> = catalog
+            .lessons
+            .iter()
+            .flat_map(|l| {
+                l.lab_scenarios
+                    .iter()
+                    .filter(|s| s.app.is_some())
+                    .map(|s| serde_json::json!({"lesson": l.id, "scenario": s}))
+            })
+            .collect();
+        super::check::print_out(&format!("{}\n", serde_json::Value::Array(all)))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if !cli.plain {
         return run_screen(cli, args);
     }
