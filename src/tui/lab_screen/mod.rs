@@ -59,12 +59,31 @@ pub struct Profile {
     pub fastapi: FastApiVersion,
     pub cors: CorsMode,
     pub secret: SecretKind,
+    /// A lab app of the content instead of the all-in-one demo API.
+    pub app: Option<AppSel>,
+}
+
+/// A lab app by its position among the catalog's lab apps (lessons in order), and which side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppSel {
+    pub index: u16,
+    pub vulnerable: bool,
+}
+
+impl AppSel {
+    /// The lab app a scenario names, if the catalog has it.
+    #[must_use]
+    pub fn for_scenario(catalog: &Catalog, s: &LabScenario) -> Option<Self> {
+        let id = s.app.as_deref()?;
+        let index = catalog.lessons.iter().flat_map(|l| l.lab_apps.iter()).position(|a| a.id == id)?;
+        Some(Self { index: u16::try_from(index).ok()?, vulnerable: s.vulnerable })
+    }
 }
 
 impl Profile {
     #[must_use]
     pub fn main(fastapi: FastApiVersion, cors: CorsMode) -> Self {
-        Self { fastapi, cors, secret: SecretKind::PerRun }
+        Self { fastapi, cors, secret: SecretKind::PerRun, app: None }
     }
 }
 
@@ -492,6 +511,12 @@ pub enum LabEffect {
         profile: Profile,
         request: Box<LabRequest>,
     },
+    /// A scenario's requests, one after the other (a later one may use what an earlier answer
+    /// gave: `{{alice_token}}`; a rate limit counts them in order).
+    Sequence {
+        profile: Profile,
+        requests: Vec<(RowId, Box<LabRequest>)>,
+    },
     Compare {
         id: u64,
         kind: CompareKind,
@@ -788,23 +813,25 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             let (id, requests) = (s.id.clone(), s.requests.clone());
             let mut profile = state.profile;
+            // A scenario about CORS runs against that configuration; one about a lab app, there.
             profile.cors = scenario_cors(s.cors.as_deref());
+            profile.app = AppSel::for_scenario(catalog, s);
             let effects = state.send_batch(&requests, Some(&id), false);
-            // A scenario about CORS runs against that configuration.
             for row_id in &state.last_batch.clone() {
                 if let Some(r) = state.row_mut(*row_id) {
                     r.profile = profile;
                 }
             }
-            effects
-                .into_iter()
-                .map(|e| match e {
-                    Effect::Lab(LabEffect::Send { id, request, .. }) => {
-                        Effect::Lab(LabEffect::Send { id, profile, request })
-                    }
-                    other => other,
-                })
-                .collect()
+            let mut sequence = Vec::new();
+            let mut rest = Vec::new();
+            for e in effects {
+                match e {
+                    Effect::Lab(LabEffect::Send { id, request, .. }) => sequence.push((id, request)),
+                    other => rest.push(other),
+                }
+            }
+            rest.push(Effect::Lab(LabEffect::Sequence { profile, requests: sequence }));
+            rest
         }
         LabMsg::NextRoute | LabMsg::PrevRoute => {
             state.route = cycle(state.route, ROUTES.len(), msg == LabMsg::NextRoute);

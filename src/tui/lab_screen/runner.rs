@@ -18,6 +18,10 @@ use crate::lab::client::{LabClient, Outcome, prepare};
 use crate::lab::server::{self, RunningLab};
 use crate::lab::tokens::{self, Secret};
 use crate::lab::workbench::{self, HARDCODED_SECRET};
+use std::sync::Arc;
+
+use crate::lab::engine::AppSet;
+use crate::lab::scenario::Captures;
 use crate::lab::{CorsMode, LabConfig};
 use crate::tui::action::Action;
 use crate::tui::app::Screen;
@@ -47,9 +51,9 @@ pub struct LabRunner {
 impl LabRunner {
     /// Spawns the lab task on the current runtime; results go to `tx`.
     #[must_use]
-    pub fn spawn(tx: mpsc::Sender<Action>) -> Self {
+    pub fn spawn(tx: mpsc::Sender<Action>, apps: Arc<AppSet>) -> Self {
         let (cmds, rx) = mpsc::unbounded_channel();
-        let task = tokio::spawn(actor(rx, tx, Secret::from_env_or_random()));
+        let task = tokio::spawn(actor(rx, tx, Secret::from_env_or_random(), apps));
         Self { cmds, task, main: None }
     }
 
@@ -88,14 +92,21 @@ struct Instance {
 struct Actor {
     tx: mpsc::Sender<Action>,
     secret: Secret,
+    /// The content's lab apps (a profile may name one).
+    apps: Arc<AppSet>,
     servers: Vec<Instance>,
     /// Requests still in flight: stopped with the servers, so no answer outlives its lab (a
     /// reopened lab numbers its rows from 1 again).
     inflight: Vec<JoinHandle<()>>,
 }
 
-async fn actor(mut rx: mpsc::UnboundedReceiver<Cmd>, tx: mpsc::Sender<Action>, secret: Secret) {
-    let mut a = Actor { tx, secret, servers: Vec::new(), inflight: Vec::new() };
+async fn actor(
+    mut rx: mpsc::UnboundedReceiver<Cmd>,
+    tx: mpsc::Sender<Action>,
+    secret: Secret,
+    apps: Arc<AppSet>,
+) {
+    let mut a = Actor { tx, secret, apps, servers: Vec::new(), inflight: Vec::new() };
     while let Some(cmd) = rx.recv().await {
         match cmd {
             Cmd::Main(profile) => {
@@ -147,7 +158,14 @@ impl Actor {
         if let Some(i) = self.servers.iter().find(|i| i.profile == profile) {
             return Some(i.client.clone());
         }
-        let cfg = LabConfig::new(profile.fastapi, profile.cors).with_secret(self.secret_for(profile));
+        let mut cfg = LabConfig::new(profile.fastapi, profile.cors)
+            .with_secret(self.secret_for(profile))
+            .with_apps(self.apps.clone());
+        if let Some(sel) = profile.app
+            && let Some(app) = self.apps.apps.get(usize::from(sel.index))
+        {
+            cfg = cfg.with_app(app.id.clone()).with_vulnerable(sel.vulnerable);
+        }
         let started = server::start(cfg).await;
         let mut lab = match started {
             Ok(lab) => lab,
@@ -224,6 +242,41 @@ impl Actor {
                         Err(e) => LabMsg::Failed { id, error: e.to_string() },
                     };
                     let _ = tx.send(msg(m)).await;
+                }));
+            }
+            LabEffect::Sequence { profile, requests } => {
+                let Some(client) = self.ensure(profile).await else {
+                    for (id, _) in requests {
+                        let error = "the demo API is not running".to_owned();
+                        let _ = self.tx.send(msg(LabMsg::Failed { id, error })).await;
+                    }
+                    return;
+                };
+                let tx = self.tx.clone();
+                let secret = self.secret_for(profile);
+                self.inflight.retain(|t| !t.is_finished());
+                self.inflight.push(tokio::spawn(async move {
+                    let mut captures = Captures::default();
+                    for (id, written) in requests {
+                        let request = captures.apply(&written);
+                        let prepared = match prepare(&request, &secret, tokens::now()) {
+                            Ok(p) => p,
+                            Err(e) => {
+                                let _ = tx.send(msg(LabMsg::Failed { id, error: e.to_string() })).await;
+                                continue;
+                            }
+                        };
+                        let _ =
+                            tx.send(msg(LabMsg::Prepared { id, prepared: Box::new(prepared.clone()) })).await;
+                        let m = match client.send(&prepared, &format!("{REQ_PREFIX}{id}")).await {
+                            Ok(outcome) => {
+                                captures.record(&written, &outcome.body);
+                                LabMsg::Done { id, outcome: Box::new(outcome) }
+                            }
+                            Err(e) => LabMsg::Failed { id, error: e.to_string() },
+                        };
+                        let _ = tx.send(msg(m)).await;
+                    }
                 }));
             }
             LabEffect::Compare { id, kind, request, fastapi } => {
@@ -403,7 +456,7 @@ mod tests {
     #[tokio::test]
     async fn the_runner_starts_sends_traces_and_stops_over_real_http() {
         let (tx, mut rx) = mpsc::channel(QUEUE);
-        let mut runner = LabRunner::spawn(tx);
+        let mut runner = LabRunner::spawn(tx, AppSet::shipped());
         let state = LabState::new(0, None);
         runner.sync(&Screen::Lab(Box::new(state.clone())));
         let Some(Action::Lab(LabMsg::Started { base_url, .. })) = rx.recv().await else { panic!("no start") };

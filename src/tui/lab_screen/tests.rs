@@ -104,11 +104,30 @@ pub(crate) async fn answer_all(app: &mut App) {
 fn sends(effects: &[Effect]) -> Vec<RowId> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::Lab(LabEffect::Send { id, .. }) => Some(*id),
-            _ => None,
+        .flat_map(|e| match e {
+            Effect::Lab(LabEffect::Send { id, .. }) => vec![*id],
+            Effect::Lab(LabEffect::Sequence { requests, .. }) => requests.iter().map(|(id, _)| *id).collect(),
+            _ => Vec::new(),
         })
         .collect()
+}
+
+#[test]
+fn a_lab_app_scenario_is_sent_in_order_to_its_app() {
+    let mut app = lab_app(80, 24);
+    let want = scenarios(&app.catalog).iter().position(|s| s.id == "bola-vulnerable").unwrap();
+    lab_mut(&mut app).scenario_sel = want;
+    let effects = app.update(Action::Lab(LabMsg::SendScenario));
+    let sequence = effects.iter().find_map(|e| match e {
+        Effect::Lab(LabEffect::Sequence { profile, requests }) => Some((*profile, requests.len())),
+        _ => None,
+    });
+    let (profile, n) = sequence.expect("a scenario is one sequence");
+    assert_eq!(n, 2);
+    let sel = profile.app.expect("sent to its lab app");
+    let apps: Vec<&str> = app.catalog.lessons.iter().flat_map(|l| l.lab_apps.iter().map(|a| a.id.as_str())).collect();
+    assert_eq!(apps[usize::from(sel.index)], "invoices_app");
+    assert!(sel.vulnerable, "the twin");
 }
 
 #[tokio::test]

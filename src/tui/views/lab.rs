@@ -776,7 +776,7 @@ mod tests {
             // Both sides answered by the real router, as the runner would.
             let mut sides = Vec::new();
             for cors in [crate::lab::CorsMode::Wildcard, crate::lab::CorsMode::Trusted] {
-                let profile = Profile { fastapi, cors, secret: SecretKind::PerRun };
+                let profile = Profile { fastapi, cors, secret: SecretKind::PerRun, app: None };
                 let (p, o, _) = exchange(profile, &request, "cmp").await;
                 let mut sent = vec![format!("{} {}", p.method, p.target)];
                 sent.extend(p.headers.iter().map(|(n, v)| format!("{n}: {v}")));
