@@ -139,6 +139,8 @@ pub struct SchemaArgs {
 pub enum NewKind {
     Lesson,
     Quiz,
+    /// A short lesson with its own lab app and scenarios.
+    Lab,
 }
 
 #[derive(Debug, Args)]

@@ -102,7 +102,7 @@ fn run_scenarios(sources: &[Source], catalog: &content::Catalog) -> Result<Vec<C
     use crate::lab::engine::AppSet;
     use crate::lab::{FastApiVersion, LabConfig, plain, scenario, seed, server};
 
-    let apps = Arc::new(AppSet::from_catalog(catalog));
+    let apps = Arc::new(AppSet::for_content(catalog));
     let runtime = server::runtime()?;
     let mut errors = Vec::new();
     for lesson in &catalog.lessons {

@@ -41,7 +41,7 @@ pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
     let version =
         FastApiVersion::parse(&args.api.fastapi_version).map_err(|e| Error::Usage(e.to_string()))?;
     let catalog = super::catalog(cli)?;
-    let apps = Arc::new(AppSet::from_catalog(&catalog));
+    let apps = Arc::new(AppSet::for_content(&catalog));
     let base = LabConfig::new(version, args.api.cors).with_apps(apps);
     let base = match &args.api.app {
         Some(app) => scenario::config_for(

@@ -23,7 +23,7 @@ pub fn run(cli: &crate::cli::Cli, args: &ServeArgs) -> Result<ExitCode, Error> {
     let mut cfg = LabConfig::new(version, args.api.cors).with_port(args.port);
     if !cli.content.is_empty() {
         let catalog = super::catalog(cli)?;
-        cfg = cfg.with_apps(std::sync::Arc::new(crate::lab::engine::AppSet::from_catalog(&catalog)));
+        cfg = cfg.with_apps(std::sync::Arc::new(crate::lab::engine::AppSet::for_content(&catalog)));
     }
     if let Some(app) = &args.api.app {
         if cfg.apps.get(app).is_none() {

@@ -62,6 +62,19 @@ impl Resp {
         Resp::json(200, body.render(), Vec::new())
     }
 
+    /// An `HTMLResponse` (the documentation pages).
+    #[must_use]
+    pub fn html(text: &str) -> Resp {
+        Resp {
+            status: 200,
+            headers: vec![
+                ("content-length".into(), text.len().to_string()),
+                ("content-type".into(), "text/html; charset=utf-8".into()),
+            ],
+            body: text.as_bytes().to_vec(),
+        }
+    }
+
     /// Starlette's `ServerErrorMiddleware` after an unhandled exception: plain text, and no CORS
     /// headers (the middleware sits outside `CORSMiddleware`).
     #[must_use]

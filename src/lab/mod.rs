@@ -17,6 +17,7 @@ pub mod fastapi;
 pub mod form;
 pub mod json;
 pub mod multipart;
+pub mod openapi;
 pub mod plain;
 pub mod pyish;
 pub mod router;

@@ -17,7 +17,7 @@ use super::cors;
 use super::engine::{self, Routed};
 use super::fastapi::{HttpException, Resp};
 use super::pyish::{latin1, trim_ows, unquote};
-use super::trace::{Actor, Outcome, REQUEST_ID_HEADER, RESPONSE_CHECK, TraceStage, Tracer};
+use super::trace::{Actor, HANDLER_CHECK, Outcome, REQUEST_ID_HEADER, RESPONSE_CHECK, TraceStage, Tracer};
 
 /// The largest body a route reads. uvicorn sets no limit (a 100 KB login form answers 200);
 /// 1 MiB keeps memory bounded while every realistic form passes (Starlette's own per-part limit
@@ -114,6 +114,7 @@ pub async fn handle(cfg: &LabConfig, request: Request<Body>) -> Response<Body> {
         let routes = cfg.apps.routes(cfg.app.as_deref(), cfg.vulnerable);
         let mut resp = match engine::route(cfg, &routes, &req, &mut t) {
             Routed::Answer(resp) => resp,
+            Routed::Builtin(page) => builtin_page(cfg, page, &mut t),
             Routed::Endpoint { variant, route, params } => {
                 // Only a login route declares a body (the form); others never read it.
                 let bytes = if route.spec.login.is_some() {
@@ -135,6 +136,26 @@ pub async fn handle(cfg: &LabConfig, request: Request<Body>) -> Response<Body> {
     };
     respond_event(&mut t, &req, &target, &resp, started);
     to_response(resp, req.method == "HEAD")
+}
+
+/// `/openapi.json` (generated from the lab app), or one of the documentation pages.
+fn builtin_page(cfg: &LabConfig, page: &str, t: &mut Tracer) -> Resp {
+    let resp = match super::openapi::page(page, cfg.fastapi) {
+        Some(html) => Resp::html(html),
+        None => {
+            let spec = cfg.apps.served_spec(cfg.app.as_deref(), cfg.vulnerable);
+            Resp::json(200, super::openapi::document(&spec, cfg.fastapi), Vec::new())
+        }
+    };
+    t.emit(
+        TraceStage::Process,
+        HANDLER_CHECK,
+        Outcome::Pass,
+        Actor::Framework,
+        "FastAPI answered with its own page: public unless you turn it off (openapi_url=None, docs_url=None)",
+        &[("page", page)],
+    );
+    resp
 }
 
 /// A body that could not be read: over the limit (413), or broken on the wire (a bad chunk

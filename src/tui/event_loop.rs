@@ -36,7 +36,7 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
     let resumes = spawn_resume_task(resume_tx);
     // Lab results and trace events: bounded, so a bursting lab waits instead of growing a queue.
     let (lab_tx, mut lab_rx) = mpsc::channel::<Action>(runner::QUEUE);
-    let apps = std::sync::Arc::new(crate::lab::engine::AppSet::from_catalog(&app.catalog));
+    let apps = std::sync::Arc::new(crate::lab::engine::AppSet::for_content(&app.catalog));
     let mut lab = LabRunner::spawn(lab_tx, apps);
     lab.sync(&app.screen);
     let mut events = EventStream::new();

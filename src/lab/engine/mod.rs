@@ -47,6 +47,14 @@ pub struct Variant {
     pub limiter: rate::Limiter,
 }
 
+impl Variant {
+    /// The same routes with an empty rate-limit memory.
+    #[must_use]
+    pub fn fresh(&self) -> Self {
+        Self { spec: self.spec.clone(), routes: self.routes.clone(), limiter: rate::Limiter::default() }
+    }
+}
+
 /// A lab app compiled for the engine.
 #[derive(Debug)]
 pub struct CompiledApp {
@@ -81,6 +89,24 @@ impl AppSet {
         Self::from_lessons(&catalog.lessons)
     }
 
+    /// The apps of some content (`--content DIR`) and, after them, every shipped app it does not
+    /// redefine: the all-in-one demo API stays what the shipped lesson teaches, whatever the
+    /// content adds.
+    #[must_use]
+    pub fn for_content(catalog: &Catalog) -> Self {
+        let mut set = Self::from_catalog(catalog);
+        for app in &Self::shipped().apps {
+            if set.get(&app.id).is_none() {
+                set.apps.push(CompiledApp {
+                    id: app.id.clone(),
+                    fixed: app.fixed.fresh(),
+                    vulnerable: app.vulnerable.as_ref().map(Variant::fresh),
+                });
+            }
+        }
+        set
+    }
+
     /// The lab apps of the content compiled into the binary (compiled once per process).
     #[must_use]
     pub fn shipped() -> Arc<AppSet> {
@@ -106,16 +132,8 @@ impl AppSet {
                 .iter()
                 .map(|a| CompiledApp {
                     id: a.id.clone(),
-                    fixed: Variant {
-                        spec: a.fixed.spec.clone(),
-                        routes: a.fixed.routes.clone(),
-                        limiter: rate::Limiter::default(),
-                    },
-                    vulnerable: a.vulnerable.as_ref().map(|v| Variant {
-                        spec: v.spec.clone(),
-                        routes: v.routes.clone(),
-                        limiter: rate::Limiter::default(),
-                    }),
+                    fixed: a.fixed.fresh(),
+                    vulnerable: a.vulnerable.as_ref().map(Variant::fresh),
                 })
                 .collect(),
         }
@@ -148,6 +166,42 @@ impl AppSet {
                 out
             }
         }
+    }
+
+    /// The spec of what is served: one app (or its twin), or the all-in-one demo as one app
+    /// (the routes `routes(None, ..)` serves, with the security objects they use).
+    #[must_use]
+    pub fn served_spec(&self, app: Option<&str>, vulnerable: bool) -> LabApp {
+        if let Some(a) = app.and_then(|id| self.get(id)) {
+            return a.variant(vulnerable).spec.clone();
+        }
+        let mut demo = LabApp {
+            id: "demo".into(),
+            title: "The all-in-one demo API".into(),
+            description: None,
+            in_demo: true,
+            cors: None,
+            jwt: None,
+            users: Vec::new(),
+            collections: Vec::new(),
+            security: Vec::new(),
+            routes: Vec::new(),
+            vulnerable: None,
+        };
+        for (variant, route) in self.routes(None, vulnerable) {
+            demo.routes.push(route.spec.clone());
+            for s in &variant.spec.security {
+                if !demo.security.iter().any(|d| d.name() == s.name()) {
+                    demo.security.push(s.clone());
+                }
+            }
+            for u in &variant.spec.users {
+                if demo.user(&u.username).is_none() {
+                    demo.users.push(u.clone());
+                }
+            }
+        }
+        demo
     }
 
     /// The CORS middleware of one app (its twin's if asked and it differs).

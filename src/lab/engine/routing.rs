@@ -15,8 +15,15 @@ use crate::lab::trace::{Actor, Outcome, TraceStage, Tracer};
 pub enum Routed<'a> {
     /// Run this route with these path parameters (decoded, in path order).
     Endpoint { variant: &'a Variant, route: &'a Route, params: Vec<(String, String)> },
+    /// One of the pages every FastAPI app serves (`/openapi.json`, `/docs`…), GET or HEAD.
+    Builtin(&'static str),
     /// Routing answered by itself (404, 405, 307).
     Answer(Resp),
+}
+
+/// A built-in page's path matches as a literal route does (a final newline forgiven).
+fn builtin(path: &str) -> Option<&'static str> {
+    crate::lab::openapi::PATHS.iter().copied().find(|p| *p == path || path.strip_suffix('\n') == Some(*p))
 }
 
 /// Starlette's `compile_path` regex, `^/lit/(?P<p>[^/]+)$`, matched with Python's `re.match`:
@@ -49,6 +56,29 @@ pub fn route<'a>(
     req: &Req,
     t: &mut Tracer,
 ) -> Routed<'a> {
+    // FastAPI registers its own pages before the app's routes: they win.
+    if let Some(page) = builtin(&req.path) {
+        if req.method == "GET" || req.method == "HEAD" {
+            t.emit(
+                TraceStage::Receive,
+                "route",
+                Outcome::Pass,
+                Actor::Framework,
+                &format!("{} {page}: a page FastAPI serves by default, without any security", req.method),
+                &[("route", page)],
+            );
+            return Routed::Builtin(page);
+        }
+        t.emit(
+            TraceStage::Receive,
+            "route",
+            Outcome::Fail,
+            Actor::Framework,
+            &format!("{} is not allowed on {page} (allow: GET, HEAD)", req.method),
+            &[("allow", "GET, HEAD"), ("status", "405")],
+        );
+        return Routed::Answer(Resp::method_not_allowed("GET, HEAD"));
+    }
     let mut partial: Option<&Route> = None;
     for (variant, r) in routes {
         let Some(params) = matches(r, &req.path) else { continue };
@@ -83,7 +113,7 @@ pub fn route<'a>(
         } else {
             format!("{}/", req.path)
         };
-        if routes.iter().any(|(_, r)| matches(r, &other).is_some()) {
+        if builtin(&other).is_some() || routes.iter().any(|(_, r)| matches(r, &other).is_some()) {
             let location = quote(&redirect_url(cfg, req, &other), ":/%#?=@[]!$&'()*+,;");
             t.emit(
                 TraceStage::Receive,
@@ -185,7 +215,7 @@ mod tests {
         let mut t = Tracer::new(None, "t".into());
         match route(cfg, &routes, req, &mut t) {
             Routed::Answer(r) => r.header("location").map(str::to_owned),
-            Routed::Endpoint { .. } => None,
+            Routed::Endpoint { .. } | Routed::Builtin(_) => None,
         }
     }
 

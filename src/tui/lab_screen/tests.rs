@@ -125,7 +125,8 @@ fn a_lab_app_scenario_is_sent_in_order_to_its_app() {
     let (profile, n) = sequence.expect("a scenario is one sequence");
     assert_eq!(n, 2);
     let sel = profile.app.expect("sent to its lab app");
-    let apps: Vec<&str> = app.catalog.lessons.iter().flat_map(|l| l.lab_apps.iter().map(|a| a.id.as_str())).collect();
+    let apps: Vec<&str> =
+        app.catalog.lessons.iter().flat_map(|l| l.lab_apps.iter().map(|a| a.id.as_str())).collect();
     assert_eq!(apps[usize::from(sel.index)], "invoices_app");
     assert!(sel.vulnerable, "the twin");
 }
