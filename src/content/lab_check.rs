@@ -115,6 +115,12 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 }
 
 fn check_app(app: &LabApp, at: &FieldPath, out: &mut Out) {
+    if !plain_text(&app.title) {
+        out.err(
+            at.key("title"),
+            "the title may not hold control characters (it opens the program's docstring)",
+        );
+    }
     let mut names = HashSet::new();
     for (i, s) in app.security.iter().enumerate() {
         let sat = at.key("security").index(i);
@@ -270,6 +276,14 @@ fn check_route(app: &LabApp, r: &RouteSpec, at: &FieldPath, out: &mut Out) {
         }
         if app.users.is_empty() {
             out.err(at.key("current_user"), "a current user needs `users:` in the app");
+        }
+        if let Some(role) = &cu.role
+            && !is_identifier(role)
+        {
+            out.err(
+                at.key("current_user").key("role"),
+                format!("role `{role}` must be a Python identifier (it names `require_{role}`)"),
+            );
         }
         if r.credential.is_some() {
             out.err(at.key("credential"), "give a route either `credential` or `current_user`, not both");
@@ -473,4 +487,69 @@ pub fn locate(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lesson(lab_apps: &str, scenarios: &str) -> Lesson {
+        let yaml = format!(
+            "format_version: 1\nid: l\ntitle: t\noverview: {{what: a, why_it_matters: b, where_it_fits: c}}\nlab_apps:\n{lab_apps}\nlab_scenarios:\n{scenarios}"
+        );
+        serde_yaml::from_str(&yaml).unwrap()
+    }
+
+    fn messages(l: &Lesson) -> Vec<String> {
+        let ids: HashSet<&str> = l.lab_apps.iter().map(|a| a.id.as_str()).collect();
+        check_lesson(l, &ids).into_iter().map(|p| format!("{}: {}", p.path, p.message)).collect()
+    }
+
+    #[test]
+    fn every_spec_mistake_is_named_at_its_field() {
+        let l = lesson(
+            r#"  - id: bad-id
+    title: x
+    users: [{username: a, password: p}, {username: a, password: q}]
+    collections:
+      - name: notes
+        records:
+          - {id: 1, owner: zed, fields: {price: 1.5}}
+          - {id: 1, owner: a}
+    security:
+      - {class: HTTPBasic, name: basic, auto_error: false}
+    routes:
+      - {method: GET, path: "/n/{id}", handler: h, current_user: {scheme: basic, role: "a-b"}, returns: {record: {collection: nope, param: nid}}}
+      - {method: GET, path: "/n/{id}", handler: h, credential: {scheme: ghost, param: t}, returns: {json: {x: "{user.username}"}}}
+      - {method: FETCH, path: "/x?y", handler: k, rate_limit: {requests: 0, window_seconds: 0}, returns: {user: true, json: 1}}
+"#,
+            "  - {id: s, title: t, app: missing_app, requests: [{id: r, label: r, path: \"/{{tok}}\", expect: [{status: 200}]}]}\n",
+        );
+        let all = messages(&l).join("\n");
+        for want in [
+            "lab_apps[0].id: lab app id `bad-id` must be a Python identifier",
+            "lab_apps[0].users[1].username: user `a` is declared twice",
+            "lab_apps[0].collections[0].records[0].owner: owner `zed` is not a user of this app",
+            "lab_apps[0].collections[0].records[0].fields.price: numbers in records are integers",
+            "lab_apps[0].collections[0].records[1].id: record id `1` appears twice",
+            "lab_apps[0].security[0].auto_error: auto_error: false is supported on OAuth2PasswordBearer only",
+            "lab_apps[0].routes[0].current_user.scheme: the current-user chain reads a bearer JWT",
+            "lab_apps[0].routes[0].current_user.role: role `a-b` must be a Python identifier",
+            "lab_apps[0].routes[0].returns.record.collection: no collection `nope` in this app",
+            "lab_apps[0].routes[0].returns.record.param: `nid` is not a parameter of /n/{id}",
+            "lab_apps[0].routes[1].path: GET /n/{id} is declared twice",
+            "lab_apps[0].routes[1].handler: handler `h` must be a unique Python identifier",
+            "lab_apps[0].routes[1].credential.scheme: no security object `ghost` in this app (declared: basic)",
+            "lab_apps[0].routes[1].returns.json.x: `{user.username}` needs `current_user:` on the route",
+            "lab_apps[0].routes[2].method: method `FETCH`",
+            "lab_apps[0].routes[2].path: path `/x?y`",
+            "lab_apps[0].routes[2].rate_limit.requests: a rate limit of 0 requests refuses everything",
+            "lab_apps[0].routes[2].rate_limit.window_seconds: the window is 1 to 86400 seconds",
+            "lab_apps[0].routes[2].returns: returns names exactly one of json, user, record, records",
+            "lab_scenarios[0].app: no lab app `missing_app` in the content",
+            "lab_scenarios[0].requests[0]: `{{tok}}` is used before a request of this scenario captures it",
+        ] {
+            assert!(all.contains(want), "missing {want:?} in\n{all}");
+        }
+    }
 }
