@@ -79,6 +79,8 @@ struct Gen<'a> {
     app: &'a LabApp,
     out: String,
     lines: Vec<(usize, usize)>,
+    /// Model classes already written (two routes may return the same collection).
+    models: Vec<String>,
 }
 
 impl Gen<'_> {
@@ -99,7 +101,7 @@ fn uses_jwt(app: &LabApp) -> bool {
 /// Generates the program for one side of a lab app (`app.fixed()` or `app.vulnerable()`).
 #[must_use]
 pub fn generate(app: &LabApp, lesson: &str) -> Program {
-    let mut g = Gen { app, out: String::new(), lines: Vec::new() };
+    let mut g = Gen { app, out: String::new(), lines: Vec::new(), models: Vec::new() };
     header(&mut g, lesson);
     middleware(&mut g);
     security_objects(&mut g);
@@ -119,9 +121,7 @@ pub fn generate(app: &LabApp, lesson: &str) -> Program {
     for (i, r) in app.routes.iter().enumerate() {
         g.line("");
         g.line("");
-        let at = g.line_no();
-        g.lines.push((i, at));
-        route(&mut g, r);
+        route(&mut g, i, r);
     }
     Program { source: g.out, route_lines: g.lines }
 }
@@ -520,7 +520,7 @@ fn limit_args(l: &RateLimitSpec) -> String {
     format!("{}, {}", l.requests, l.window_seconds)
 }
 
-fn route(g: &mut Gen<'_>, r: &RouteSpec) {
+fn route(g: &mut Gen<'_>, index: usize, r: &RouteSpec) {
     let app = g.app;
     let method = r.method.to_lowercase();
     let params: Vec<String> = r
@@ -535,6 +535,8 @@ fn route(g: &mut Gen<'_>, r: &RouteSpec) {
         Some(m) => format!("@app.{method}({}, response_model={m})", py_str(&r.path)),
         None => format!("@app.{method}({})", py_str(&r.path)),
     };
+    let at = g.line_no();
+    g.lines.push((index, at));
     g.line(&deco);
     if let Some(login) = &r.login {
         let mut sig = vec!["form_data: OAuth2PasswordRequestForm = Depends()".to_owned()];
@@ -702,12 +704,15 @@ fn response_model(g: &mut Gen<'_>, r: &RouteSpec) -> Option<String> {
         Returns::Records(_) => record_model(g, r, fields, true)?,
         Returns::Json(_) => return None,
     };
-    g.line(&format!("class {name}(BaseModel):"));
-    for (f, ty) in &types {
-        g.line(&format!("    {f}: {ty}"));
+    if !g.models.contains(&name) {
+        g.models.push(name.clone());
+        g.line(&format!("class {name}(BaseModel):"));
+        for (f, ty) in &types {
+            g.line(&format!("    {f}: {ty}"));
+        }
+        g.line("");
+        g.line("");
     }
-    g.line("");
-    g.line("");
     Some(if list { format!("List[{name}]") } else { name })
 }
 
@@ -769,6 +774,12 @@ fn py_template(v: &serde_json::Value, credential: Option<&str>) -> String {
 /// The whole file for `lab --code`: the fixed app, or its vulnerable twin.
 #[must_use]
 pub fn program(app: &LabApp, lesson: &str, vulnerable: bool) -> Option<Program> {
+    program_for(app, lesson, vulnerable)
+}
+
+/// [`program`] (the name the lab's code pane uses).
+#[must_use]
+pub fn program_for(app: &LabApp, lesson: &str, vulnerable: bool) -> Option<Program> {
     let side = if vulnerable { app.vulnerable()? } else { app.fixed() };
     let mut p = generate(&side, lesson);
     if vulnerable {
@@ -792,4 +803,109 @@ pub fn program(app: &LabApp, lesson: &str, vulnerable: bool) -> Option<Program> 
         }
     }
     Some(p)
+}
+
+/// The line (1-based) of the program where a traced check lives: the check's own statement in
+/// the route's handler, or in the dependency it names; else the route's decorator. `check` is
+/// the trace's name for it (`jwt.decode(HS256)`, `owner == current_user.username`…).
+#[must_use]
+pub fn line_of_check(program: &Program, route: Option<usize>, check: &str) -> Option<usize> {
+    let lines: Vec<&str> = program.source.lines().collect();
+    let route_line = route.and_then(|i| program.route_lines.iter().find(|(r, _)| *r == i).map(|(_, l)| *l));
+    // Where the route's own code ends: the next route's decorator, or the end.
+    let route_end = route_line
+        .and_then(|start| program.route_lines.iter().map(|(_, l)| *l).filter(|l| *l > start).min())
+        .unwrap_or(lines.len() + 1);
+    let in_route = |needle: &str| {
+        let start = route_line?;
+        (start..route_end).find(|n| lines.get(n - 1).is_some_and(|l| l.contains(needle)))
+    };
+    let anywhere = |needle: &str| lines.iter().position(|l| l.contains(needle)).map(|i| i + 1);
+    let found = match check {
+        "jwt.decode(HS256)" => anywhere("payload = jwt.decode("),
+        "get_user(sub)" => anywhere("user = get_user(fake_users_db"),
+        "SecurityScopes" => anywhere("if scope not in token_data.scopes"),
+        "user.disabled" => anywhere("if current_user.disabled"),
+        "authenticate_user" => in_route("user = authenticate_user("),
+        "failed_logins" => in_route("if len(failures) >="),
+        "rate_limit" => in_route("Depends(rate_limit("),
+        "OAuth2PasswordRequestForm" | "request.form()" => in_route("OAuth2PasswordRequestForm = Depends()"),
+        "owner == current_user.username" => in_route("[\"owner\"] != current_user.username"),
+        c if c.starts_with("role == ") => anywhere("if current_user.role != "),
+        c if c.starts_with("token == ") => in_route(" != \""),
+        c if c.contains(".get(") => in_route(&format!(" = {c}")),
+        // A security class: the handler parameter (or the dependency) that uses it.
+        c if c.starts_with("OAuth2PasswordBearer")
+            || c.starts_with("HTTPBearer")
+            || c.starts_with("HTTPBasic")
+            || c.starts_with("APIKey") =>
+        {
+            in_route("Depends(").or_else(|| in_route("Security(")).filter(|n| *n != route_line.unwrap_or(0))
+        }
+        _ => None,
+    };
+    found.or(route_line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::engine::AppSet;
+
+    fn program(id: &str, vulnerable: bool) -> (LabApp, Program) {
+        let set = AppSet::shipped();
+        let app = set.get(id).unwrap();
+        let spec =
+            if vulnerable { app.vulnerable.as_ref().unwrap().spec.clone() } else { app.fixed.spec.clone() };
+        let p = generate(&spec, "l");
+        (spec, p)
+    }
+
+    #[test]
+    fn each_traced_check_points_at_its_line_of_the_program() {
+        let (_, p) = program("invoices_app", false);
+        let line = |route, check| {
+            let n = line_of_check(&p, route, check).unwrap();
+            p.source.lines().nth(n - 1).unwrap().trim().to_owned()
+        };
+        assert_eq!(
+            line(Some(1), "owner == current_user.username"),
+            "if record is None or record[\"owner\"] != current_user.username:"
+        );
+        assert_eq!(line(Some(1), "INVOICES.get(invoice_id)"), "record = INVOICES.get(invoice_id)");
+        assert_eq!(
+            line(Some(1), "jwt.decode(HS256)"),
+            "payload = jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM])"
+        );
+        assert_eq!(line(Some(0), "failed_logins"), "if len(failures) >= 5:");
+        assert_eq!(
+            line(Some(0), "authenticate_user"),
+            "user = authenticate_user(fake_users_db, form_data.username, form_data.password)"
+        );
+        assert_eq!(line(Some(2), "route"), "@app.get(\"/invoices\", response_model=List[InvoicesOut])");
+        let (_, seed) = program("seed1_app", false);
+        let n = line_of_check(&seed, Some(0), "token == \"securetoken\"").unwrap();
+        assert_eq!(seed.source.lines().nth(n - 1).unwrap().trim(), "if token != \"securetoken\":");
+        let n = line_of_check(&seed, Some(0), "OAuth2PasswordBearer").unwrap();
+        assert_eq!(
+            seed.source.lines().nth(n - 1).unwrap().trim(),
+            "async def read_items(token: str = Depends(oauth2_scheme)):"
+        );
+    }
+
+    #[test]
+    fn the_twin_says_what_is_wrong_at_the_top_and_lacks_the_check() {
+        let app = AppSet::shipped();
+        let spec = &app.get("invoices_app").unwrap();
+        let _ = spec;
+        let catalog = crate::content::load_embedded().unwrap();
+        let lab =
+            catalog.lessons.iter().flat_map(|l| l.lab_apps.iter()).find(|a| a.id == "invoices_app").unwrap();
+        let twin = program_for(lab, "whose-data", true).unwrap();
+        assert!(twin.source.starts_with("# VULNERABLE TWIN, for the lab only:\n"));
+        assert!(twin.source.contains("# VULNERABLE: no owner check"));
+        assert!(!twin.source.contains("\"owner\"] != current_user.username"));
+        let fixed = program_for(lab, "whose-data", false).unwrap();
+        assert!(fixed.source.contains("\"owner\"] != current_user.username"));
+    }
 }

@@ -152,11 +152,19 @@ pub enum Pane {
     Inspector,
     Compare,
     Workbench,
+    Code,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 6] =
-        [Pane::Table, Pane::Trace, Pane::Tracker, Pane::Inspector, Pane::Compare, Pane::Workbench];
+    pub const ALL: [Pane; 7] = [
+        Pane::Table,
+        Pane::Trace,
+        Pane::Tracker,
+        Pane::Inspector,
+        Pane::Compare,
+        Pane::Workbench,
+        Pane::Code,
+    ];
 
     #[must_use]
     pub fn title(self) -> &'static str {
@@ -167,6 +175,7 @@ impl Pane {
             Pane::Inspector => text::PANE_INSPECTOR,
             Pane::Compare => text::PANE_COMPARE,
             Pane::Workbench => text::PANE_WORKBENCH,
+            Pane::Code => text::PANE_CODE,
         }
     }
 }

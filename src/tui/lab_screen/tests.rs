@@ -59,8 +59,12 @@ pub(crate) async fn exchange(
     };
     let prepared = prepare(request, &secret, tokens::now()).unwrap();
     let (sink, mut rx) = crate::lab::trace::channel(256);
-    let cfg =
+    let mut cfg =
         LabConfig::new(profile.fastapi, profile.cors).with_secret(secret).with_trace(sink).with_port(8000);
+    if let Some(sel) = profile.app {
+        let id = cfg.apps.apps[usize::from(sel.index)].id.clone();
+        cfg = cfg.with_app(id).with_vulnerable(sel.vulnerable);
+    }
     let mut builder = Request::builder()
         .method(prepared.method.as_str())
         .uri(prepared.target.as_str())
@@ -91,8 +95,12 @@ pub(crate) async fn answer_all(app: &mut App) {
         .filter(|r| r.state == RowState::Sending)
         .map(|r| (r.id, r.profile, r.request.clone()))
         .collect();
-    for (id, profile, request) in pending {
+    // In order, values captured from earlier answers filled in, as the runner does.
+    let mut captures = crate::lab::scenario::Captures::default();
+    for (id, profile, written) in pending {
+        let request = captures.apply(&written);
         let (prepared, outcome, events) = exchange(profile, &request, &format!("{REQ_PREFIX}{id}")).await;
+        captures.record(&written, &outcome.body);
         app.update(Action::Lab(LabMsg::Prepared { id, prepared: Box::new(prepared) }));
         for e in events {
             app.update(Action::Lab(LabMsg::Trace(Box::new(e))));

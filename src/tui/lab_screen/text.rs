@@ -18,6 +18,9 @@ pub const PANE_TRACKER: &str = "Tracker";
 pub const PANE_INSPECTOR: &str = "Inspector";
 pub const PANE_COMPARE: &str = "Vulnerable vs fixed";
 pub const PANE_WORKBENCH: &str = "Token workbench";
+pub const PANE_CODE: &str = "The FastAPI program that answered";
+pub const CODE_NONE: &str =
+    "Select a request: the FastAPI program that answered it shows here, at the line that decided.";
 
 pub const COL_STEP: &str = "Step";
 pub const COL_ACTION: &str = "Action";
