@@ -501,7 +501,7 @@ pub struct LabScenario {
 }
 
 /// One request of a scenario, and what real FastAPI answers to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabRequest {
     pub id: String,

@@ -325,10 +325,13 @@ pub enum CompareKind {
     Expiry,
     /// A token forged with the hard-coded secret vs a secret from the environment.
     Secret,
+    /// The selected request, sent again to its lab app and to the app's vulnerable twin.
+    Twin,
 }
 
 impl CompareKind {
-    pub const ALL: [CompareKind; 3] = [CompareKind::Cors, CompareKind::Expiry, CompareKind::Secret];
+    pub const ALL: [CompareKind; 4] =
+        [CompareKind::Cors, CompareKind::Expiry, CompareKind::Secret, CompareKind::Twin];
 
     #[must_use]
     pub fn title(self) -> &'static str {
@@ -336,6 +339,9 @@ impl CompareKind {
             CompareKind::Cors => "CORS: allow_origins=[\"*\"] with credentials vs a trusted origin",
             CompareKind::Expiry => "JWT expiry: a verifier that skips exp vs the real check",
             CompareKind::Secret => "Signing secret: hard-coded \"mysecret123\" vs from the environment",
+            CompareKind::Twin => {
+                "Any lab app: the selected request, sent to the app and to its vulnerable twin"
+            }
         }
     }
 }
@@ -531,6 +537,8 @@ pub enum LabEffect {
         kind: CompareKind,
         request: Box<LabRequest>,
         fastapi: FastApiVersion,
+        /// The lab app of the selected request (`Twin` compares its two sides).
+        app: Option<AppSel>,
     },
     /// Sign the workbench claims; `exp_offset` in seconds from now (`None`: keep).
     Sign {
@@ -1171,6 +1179,21 @@ fn primary(state: &mut LabState) -> Vec<Effect> {
                             expect: Vec::new(),
                         })
                 }
+                // What was really sent (a captured token filled in), to be sent again.
+                CompareKind::Twin => {
+                    state.selected_row().map_or_else(LabRequest::default, |r| match &r.prepared {
+                        Some(p) => LabRequest {
+                            id: "twin".into(),
+                            label: format!("{} {}", p.method, p.target),
+                            method: p.method.clone(),
+                            path: p.target.clone(),
+                            headers: p.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect(),
+                            form: p.body.clone(),
+                            ..LabRequest::default()
+                        },
+                        None => r.request.clone(),
+                    })
+                }
                 CompareKind::Expiry | CompareKind::Secret => LabRequest {
                     capture: Default::default(),
                     id: "jwt".into(),
@@ -1184,11 +1207,13 @@ fn primary(state: &mut LabState) -> Vec<Effect> {
                 },
             };
             state.comparison = Some(Comparison { kind, id, sides: None });
+            let app = state.selected_row().and_then(|r| r.profile.app);
             vec![Effect::Lab(LabEffect::Compare {
                 id,
                 kind,
                 request: Box::new(request),
                 fastapi: state.profile.fastapi,
+                app,
             })]
         }
         Pane::Workbench => {

@@ -279,8 +279,8 @@ impl Actor {
                     }
                 }));
             }
-            LabEffect::Compare { id, kind, request, fastapi } => {
-                let result = self.compare(kind, &request, fastapi).await;
+            LabEffect::Compare { id, kind, request, fastapi, app } => {
+                let result = self.compare(kind, &request, fastapi, app).await;
                 let _ = self.tx.send(msg(LabMsg::Compared { id, result: Box::new(result) })).await;
             }
             LabEffect::Sign { mut claims, with, exp_offset } => {
@@ -323,9 +323,27 @@ impl Actor {
         kind: CompareKind,
         request: &LabRequest,
         fastapi: crate::lab::FastApiVersion,
+        app: Option<super::AppSel>,
     ) -> Result<[Side; 2], String> {
         let base = Profile::main(fastapi, CorsMode::Off);
         match kind {
+            CompareKind::Twin => {
+                let sel = app
+                    .filter(|sel| {
+                        self.apps.apps.get(usize::from(sel.index)).is_some_and(|a| a.vulnerable.is_some())
+                    })
+                    .ok_or(super::text::TWIN_NEEDS_APP)?;
+                let id = self.apps.apps[usize::from(sel.index)].id.clone();
+                let fixed = Profile { app: Some(super::AppSel { vulnerable: false, ..sel }), ..base };
+                let twin = Profile { app: Some(super::AppSel { vulnerable: true, ..sel }), ..base };
+                let mut a = self.send_one(twin, request, "twin-vulnerable").await?;
+                let mut b = self.send_one(fixed, request, "twin-fixed").await?;
+                a.label = format!("Vulnerable twin: lab --code {id} --vulnerable");
+                a.note = "The app with the mistake its lesson teaches (see the Code tab).".into();
+                b.label = format!("Fixed: lab --code {id}");
+                b.note = "The same request against the app as it should be written.".into();
+                Ok([a, b])
+            }
             CompareKind::Cors => {
                 let wild = Profile { cors: CorsMode::Wildcard, ..base };
                 let trusted = Profile { cors: CorsMode::Trusted, ..base };
@@ -454,6 +472,78 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_scenario_runs_in_order_with_captures_and_its_twin_answers_side_by_side() {
+        let (tx, mut rx) = mpsc::channel(QUEUE);
+        let apps = AppSet::shipped();
+        let index = apps.apps.iter().position(|a| a.id == "invoices_app").unwrap();
+        let mut runner = LabRunner::spawn(tx, apps);
+        let sel = super::super::AppSel { index: u16::try_from(index).unwrap(), vulnerable: false };
+        let profile = Profile { app: Some(sel), ..Profile::main(FastApiVersion::NEWEST, CorsMode::Off) };
+        let login = LabRequest {
+            id: "login".into(),
+            method: "POST".into(),
+            path: "/token".into(),
+            form: Some("username=alice&password=wonderland".into()),
+            capture: [("t".to_owned(), "body.access_token".to_owned())].into(),
+            ..LabRequest::default()
+        };
+        let foreign = LabRequest {
+            id: "foreign".into(),
+            method: "GET".into(),
+            path: "/invoices/2".into(),
+            headers: vec!["Authorization: Bearer {{t}}".into()],
+            ..LabRequest::default()
+        };
+        runner.run(LabEffect::Sequence {
+            profile,
+            requests: vec![(1, Box::new(login)), (2, Box::new(foreign))],
+        });
+        let mut sent = None;
+        let mut status = None;
+        while status.is_none() {
+            match rx.recv().await {
+                Some(Action::Lab(LabMsg::Prepared { id: 2, prepared })) => sent = Some(*prepared),
+                Some(Action::Lab(LabMsg::Done { id: 2, outcome })) => status = Some(outcome.status),
+                Some(Action::Lab(LabMsg::Failed { error, .. })) => panic!("{error}"),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        assert_eq!(status, Some(404), "Bob's invoice is hidden from Alice in the fixed app");
+        let sent = sent.unwrap();
+        assert!(
+            sent.headers.iter().any(|(n, v)| n == "Authorization" && v.starts_with("Bearer eyJ")),
+            "{sent:?}"
+        );
+        let again = LabRequest {
+            method: sent.method,
+            path: sent.target,
+            headers: sent.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect(),
+            ..LabRequest::default()
+        };
+        runner.run(LabEffect::Compare {
+            id: 3,
+            kind: CompareKind::Twin,
+            request: Box::new(again),
+            fastapi: FastApiVersion::NEWEST,
+            app: Some(sel),
+        });
+        loop {
+            if let Some(Action::Lab(LabMsg::Compared { id: 3, result })) = rx.recv().await {
+                let [vulnerable, fixed] = (*result).unwrap();
+                assert_eq!(
+                    (vulnerable.status, fixed.status),
+                    (Some(200), Some(404)),
+                    "{vulnerable:?} {fixed:?}"
+                );
+                assert!(vulnerable.body.contains("\"owner\":\"bob\""), "{}", vulnerable.body);
+                break;
+            }
+        }
+        runner.shutdown().await;
+    }
+
+    #[tokio::test]
     async fn the_runner_starts_sends_traces_and_stops_over_real_http() {
         let (tx, mut rx) = mpsc::channel(QUEUE);
         let mut runner = LabRunner::spawn(tx, AppSet::shipped());
@@ -479,6 +569,7 @@ mod tests {
         old.profile.fastapi = FastApiVersion::new(0, 121, 3);
         runner.sync(&Screen::Lab(Box::new(old.clone())));
         runner.run(LabEffect::Compare {
+            app: None,
             id: 9,
             kind: CompareKind::Secret,
             request: Box::new(LabRequest {
