@@ -179,6 +179,10 @@ fn dynamic_differences(file: &FixtureFile, case: &Case, got: &Answer) -> Vec<Str
                 if header["alg"] != "HS256" {
                     diffs.push(format!("{path}: alg {}", header["alg"]));
                 }
+                // PyJWT's header bytes exactly (its keys sorted): the same first segment.
+                if token.split('.').next() != recorded.split('.').next() {
+                    diffs.push(format!("{path}: header segment differs from PyJWT's: {token} vs {recorded}"));
+                }
                 for claim in ["sub", "scope", "role"] {
                     if claims.get(claim) != recorded_claims.get(claim) {
                         diffs.push(format!(

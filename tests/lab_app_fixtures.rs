@@ -76,6 +76,9 @@ fn token_differences(secret: &Secret, ours: &str, theirs: &str) -> Vec<String> {
     match tokens::verify(ours, secret) {
         Err(e) => diffs.push(format!("our token does not verify: {e}")),
         Ok(claims) => {
+            if ours.split('.').next() != theirs.split('.').next() {
+                diffs.push(format!("header segment differs from PyJWT's: {ours} vs {theirs}"));
+            }
             let (_, recorded) = tokens::inspect(theirs).unwrap();
             for claim in ["sub", "scope", "role"] {
                 if claims.get(claim) != recorded.get(claim) {
