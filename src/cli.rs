@@ -40,11 +40,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ThemeName {
-    Default,
-    HighContrast,
-}
+pub use crate::lab::CorsMode;
+pub use crate::tui::theme::ThemeName;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -171,14 +168,6 @@ pub struct ApiArgs {
     /// Serve the lab app's vulnerable twin (with --app, or with --code).
     #[arg(long)]
     pub vulnerable: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CorsMode {
-    Off,
-    Wildcard,
-    Trusted,
 }
 
 #[derive(Debug, Args)]

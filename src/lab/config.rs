@@ -1,7 +1,16 @@
 //! How the demo API is set up: the FastAPI release it imitates, the CORS configuration, the
 //! signing secret, where trace events go.
 
-pub use crate::cli::CorsMode;
+/// The CORS configuration of the all-in-one demo API (`--cors`): none, the seed pitfall's
+/// wildcard with credentials, or the trusted origin (see [`super::cors::preset`]). Defined here,
+/// with the lab, so the lab never reads the command line's types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorsMode {
+    Off,
+    Wildcard,
+    Trusted,
+}
 
 use std::sync::Arc;
 

@@ -3,6 +3,7 @@
 
 pub mod day;
 pub mod export;
+pub mod leitner;
 pub mod model;
 pub mod push;
 pub mod store;

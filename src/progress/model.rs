@@ -10,8 +10,8 @@ use std::hash::Hash;
 use serde::{Deserialize, Serialize};
 
 use super::day::{Day, unix_now, unix_now_ms};
+use super::leitner::{self, Card};
 use crate::content::{Catalog, Difficulty, SectionKind};
-use crate::quiz::leitner::{self, Card};
 
 /// The file format version. Bump it on any change an older build could misread.
 pub const PROGRESS_VERSION: u32 = 1;
@@ -260,7 +260,7 @@ impl Progress {
 
     // --- quizzes -------------------------------------------------------------------------------
 
-    /// Keeps one answer and moves its review card (see [`crate::quiz::leitner`]).
+    /// Keeps one answer and moves its review card (see [`super::leitner`]).
     pub fn record_attempt(&mut self, mut attempt: Attempt) {
         if attempt.id.is_empty() {
             attempt.id = record_id();

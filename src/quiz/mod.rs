@@ -2,7 +2,8 @@
 //! a [`Session`] state machine that the TUI screen and the `--plain` mode both drive, scoring
 //! with hints ([`scoring`]), seeded shuffles ([`rng`]) and Leitner review ([`leitner`]).
 
-pub mod leitner;
+/// Spaced review lives with the progress it is stored in; quiz code reads it from here too.
+pub use crate::progress::leitner;
 pub mod plain;
 pub mod rng;
 pub mod scoring;

@@ -3,7 +3,12 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::cli::ThemeName;
+/// The theme `--theme` names (the command line reads it from here: the interface owns it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeName {
+    Default,
+    HighContrast,
+}
 
 /// The styles of one theme; `const` so the three themes are plain statics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -165,32 +165,44 @@ fn redirect_url(cfg: &LabConfig, req: &Req, path: &str) -> String {
     }
 }
 
-/// Starlette's `_HOST_RE`: `name[:port]` or `[ipv6][:port]`, case-insensitive.
+/// Starlette's `parse_host_header` and `is_valid_port` (1.x): `_HOST_RE` fully matched,
+/// case-insensitive — a reg-name of `[a-z0-9._~%!$&'()*+,;=-]`, or `[IPv6]` that Python's
+/// `IPv6Address` accepts, or `[vX.…]` — then an optional port of at most 5 digits (leading zeros
+/// aside) up to 65535. Anything else is refused and the server's own address is used.
 fn is_plain_host(host: &str) -> bool {
-    let (name, rest) = match host.strip_prefix('[') {
-        Some(v6) => match v6.split_once(']') {
-            Some((inner, rest)) => {
-                let ok = inner.split_once(':').is_some_and(|(before, after)| {
-                    before.bytes().all(|b| b.is_ascii_hexdigit())
-                        && !after.is_empty()
-                        && after.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
+    let reg_name = |c: char| c.is_ascii_alphanumeric() || "._~%!$&'()*+,;=-".contains(c);
+    let (name_ok, rest) = match host.strip_prefix('[') {
+        Some(v6) => {
+            let Some((inner, rest)) = v6.split_once(']') else { return false };
+            let ipv6 = inner.contains(':')
+                && inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+                && inner.parse::<std::net::Ipv6Addr>().is_ok();
+            let future =
+                inner.strip_prefix('v').and_then(|f| f.split_once('.')).is_some_and(|(hex, tail)| {
+                    !hex.is_empty()
+                        && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                        && !tail.is_empty()
+                        && tail.chars().all(|c| c.is_ascii_alphanumeric() || "._~!$&'()*+,;=:-".contains(c))
                 });
-                (ok, rest)
-            }
-            None => return false,
-        },
+            (ipv6 || future, rest)
+        }
         None => {
             let end = host.find(':').unwrap_or(host.len());
             let name = &host[..end];
-            (
-                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'),
-                &host[end..],
-            )
+            (!name.is_empty() && name.chars().all(reg_name), &host[end..])
         }
     };
-    let port_ok = rest.is_empty()
-        || rest.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    name && port_ok
+    let port_ok = match rest.strip_prefix(':') {
+        None => rest.is_empty(),
+        Some(port) => {
+            let digits = port.trim_start_matches('0');
+            !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && digits.len() <= 5
+                && digits.parse::<u32>().unwrap_or(0) <= 65_535
+        }
+    };
+    name_ok && port_ok
 }
 
 #[cfg(test)]
@@ -201,10 +213,38 @@ mod tests {
 
     #[test]
     fn hosts_are_validated_like_starlette() {
-        for good in ["127.0.0.1:8000", "example.com", "EXAMPLE.com:1", "[::1]:8000", "[fe80::1]", "[::1]"] {
+        for good in [
+            "127.0.0.1:8000",
+            "example.com",
+            "EXAMPLE.com:1",
+            "[::1]:8000",
+            "[fe80::1]",
+            "[::1]",
+            "a_b~c%41!$&'()*+,;=",
+            "h:0000080",
+            "h:65535",
+            "[::ffff:1.2.3.4]",
+            "[v1.a:b]",
+        ] {
             assert!(is_plain_host(good), "{good}");
         }
-        for bad in ["", "evil.example/x", "a@b", "h:", "h:x", "[::1", "a b", "h:80:80", "[zz::1]", "::1"] {
+        for bad in [
+            "",
+            "evil.example/x",
+            "a@b",
+            "h:",
+            "h:x",
+            "[::1",
+            "a b",
+            "h:80:80",
+            "[zz::1]",
+            "::1",
+            "h:65536",
+            "h:123456",
+            "[1:2:3:4:5:6:7:8:9]",
+            "[V1.a]",
+            "h\n",
+        ] {
             assert!(!is_plain_host(bad), "{bad}");
         }
     }

@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::progress::Day;
+use super::Day;
 
 /// Number of boxes.
 pub const BOXES: u8 = 5;
