@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use crate::Error;
 use crate::cli::{ProbeArgs, ProbeFormat};
-use crate::probe::{self, Options, Severity, openapi};
+use crate::probe::{self, Login, Options, Severity, Token, openapi};
 
 pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
     probe::check_target(&args.url, args.allow_remote).map_err(|e| Error::Usage(e.to_string()))?;
@@ -13,6 +13,16 @@ pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
         let (k, v) =
             p.split_once('=').ok_or_else(|| Error::Usage(format!("--param needs NAME=VALUE, got `{p}`")))?;
         params.push((k.to_owned(), v.to_owned()));
+    }
+    let login = |flag: &str, v: &Option<String>| -> Result<Option<Login>, Error> {
+        v.as_deref()
+            .map(|t| Login::parse(t).ok_or_else(|| Error::Usage(format!("{flag} needs USER:PASSWORD"))))
+            .transpose()
+    };
+    let first = login("--login", &args.login)?;
+    let as_other = login("--as-other", &args.as_other)?;
+    if as_other.is_some() && first.is_none() && args.token.is_none() {
+        return Err(Error::Usage("--as-other needs the first user too: --login or --token".into()));
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -43,8 +53,11 @@ pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
         rps: args.rps,
         unsafe_methods: args.unsafe_methods,
         dry_run: args.dry_run,
+        token: args.token.clone().map(Token),
+        login: first,
+        as_other,
     };
-    let report = runtime.block_on(probe::run(&ops, opts));
+    let report = runtime.block_on(probe::run(&ops, opts)).map_err(|e| Error::Usage(e.to_string()))?;
     // The report quotes what the probed server sent (headers, bodies): it goes out through the
     // sanitizer like every other text, so a hostile server cannot drive the terminal.
     let text = match args.format {
