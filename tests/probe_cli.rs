@@ -39,8 +39,8 @@ fn tags(xml: &str) -> Vec<String> {
         .map(|t| {
             let inner = &t[..t.find('>').unwrap()];
             let name: String = inner.chars().take_while(|c| !c.is_whitespace() && *c != '/').collect();
-            if inner.starts_with('/') {
-                format!("/{}", &inner[1..])
+            if let Some(closing) = inner.strip_prefix('/') {
+                format!("/{closing}")
             } else if inner.ends_with('/') {
                 format!("{name}/")
             } else {
