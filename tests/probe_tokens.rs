@@ -36,7 +36,7 @@ fn high(report: &Report) -> Vec<(String, Teach)> {
         .collect()
 }
 
-const RECORDED: [&str; 10] = [
+const RECORDED: [&str; 11] = [
     "seed1_app",
     "seed2_app",
     "seed3_app",
@@ -47,6 +47,7 @@ const RECORDED: [&str; 10] = [
     "unverified_jwt_app",
     "bola_app",
     "owned_app",
+    "forbidden_app",
 ];
 
 #[test]
@@ -86,12 +87,31 @@ fn real_fastapi_forged_tokens_and_foreign_objects_are_found_and_the_fixed_apps_a
     let owned = recorded("owned_app");
     assert!(high(&owned).is_empty(), "{:?}", owned.findings);
     let foreign = owned.exchanges.iter().find(|e| e.attack == tokens::OTHER_USER).unwrap();
+    let missing = owned.exchanges.iter().find(|e| e.attack == tokens::MISSING_OBJECT).unwrap();
+    assert_eq!(missing.path, "/invoices/987654321");
     assert_eq!(foreign.status, Some(404), "a foreign invoice answers like a missing one");
+    assert_eq!((missing.status, &missing.body_sha256), (Some(404), &foreign.body_sha256));
+    assert!(owned.findings.iter().all(|f| f.teaches != Teach::ForeignObject));
+
+    // Owner checked, but 403 for a foreign invoice and 404 for a missing one: no BOLA, yet ids leak.
+    let forbidden = recorded("forbidden_app");
+    assert!(high(&forbidden).is_empty(), "{:?}", forbidden.findings);
+    let leak: Vec<_> = forbidden.findings.iter().filter(|f| f.teaches == Teach::ForeignObject).collect();
+    assert_eq!(leak.len(), 1, "{:?}", forbidden.findings);
+    assert_eq!(
+        (leak[0].severity, leak[0].operation.as_str()),
+        (Severity::Medium, "GET /invoices/{invoice_id}")
+    );
+    assert!(
+        leak[0].what.starts_with("another user's object answers 403, a missing one 404"),
+        "{}",
+        leak[0].what
+    );
 }
 
 #[test]
 fn the_report_never_holds_a_token_or_a_password() {
-    for app in ["jwt_app", "bola_app", "owned_app", "unverified_jwt_app"] {
+    for app in ["jwt_app", "bola_app", "owned_app", "forbidden_app", "unverified_jwt_app"] {
         let text = std::fs::read_to_string(fixture(&format!("{app}.probe.json"))).unwrap();
         for secret in ["eyJ", "alice-pw", "bob-pw", "access_token", "password"] {
             assert!(!text.contains(secret), "{app} report contains {secret}");
@@ -107,6 +127,7 @@ fn opts(base: &str) -> Options {
 
 #[tokio::test]
 async fn the_demo_jwt_app_answers_every_token_attack_as_real_fastapi_did() {
+    // Same status, same challenge headers, byte-identical body (by SHA-256) for every request.
     let lab =
         server::start(LabConfig::new(Default::default(), CorsMode::Off).with_app(RefApp::Jwt)).await.unwrap();
     let ops = openapi::operations(&doc("jwt_app")).unwrap();
@@ -153,7 +174,8 @@ async fn a_dry_run_plans_the_token_attacks_and_an_opaque_token_gets_no_forged_va
     };
     let plan = probe::run(&ops, o).await.unwrap();
     let attacks: Vec<&str> = plan.exchanges.iter().map(|e| e.attack.as_str()).collect();
-    for label in tokens::FORGED.iter().chain(&[tokens::VALID, tokens::OTHER_USER, "login (first user)"]) {
+    let more = [tokens::VALID, tokens::OTHER_USER, tokens::MISSING_OBJECT, "login (first user)"];
+    for label in tokens::FORGED.iter().chain(&more) {
         assert!(attacks.contains(label), "{label} not planned: {attacks:?}");
     }
     assert!(plan.exchanges.iter().all(|e| e.status.is_none()));
@@ -182,8 +204,9 @@ fn every_lesson_section_a_finding_names_exists_and_teaches_it() {
         assert!(found.text.contains(&catalog.lesson(place.lesson).unwrap().title), "{}", found.text);
         assert_eq!(lessons::describe(teach, Some(&catalog)), found.text);
     }
-    // BOLA is taught by the second lesson.
+    // BOLA and the foreign-object answer are taught by the second lesson.
     assert_eq!(Teach::Bola.place().lesson, "whose-data");
+    assert_eq!(Teach::ForeignObject.place().lesson, "whose-data");
     // Without a catalog the bare key is shown, never nothing.
     assert!(lessons::describe(Teach::Bola, None).contains("unchecked-object"));
 }

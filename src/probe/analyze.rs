@@ -163,6 +163,38 @@ fn tokens_on(out: &mut Out<'_>, name: &str, mine: &[&Exchange]) {
             Teach::Bola,
         );
     }
+    foreign_like_missing(out, name, by(tokens::OTHER_USER), by(tokens::MISSING_OBJECT));
+}
+
+/// whose-data, build-up step 3: a foreign object must answer exactly like a missing one (same
+/// status, same body), or a token holder can tell which ids exist. Judged only when the missing
+/// object got a refusal that names it missing or forbidden (403/404): that shows the second token
+/// was accepted, so a 401 for the foreign object is not a bad token.
+fn foreign_like_missing(
+    out: &mut Out<'_>,
+    name: &str,
+    foreign: Option<&Exchange>,
+    missing: Option<&Exchange>,
+) {
+    let (Some(f), Some(m)) = (foreign, missing) else { return };
+    let (Some(fs), Some(ms)) = (f.status, m.status) else { return };
+    if ok(f) || !matches!(ms, 403 | 404) || (fs == ms && f.body_sha256 == m.body_sha256) {
+        return;
+    }
+    let what = if fs == 401 {
+        format!(
+            "another user's object answers 401, a missing one {ms}: 401 sends the client to log in again, and tells a token holder the id exists"
+        )
+    } else if fs == ms {
+        format!(
+            "another user's object and a missing one both answer {fs}, with different bodies: a token holder can tell which ids exist"
+        )
+    } else {
+        format!(
+            "another user's object answers {fs}, a missing one {ms}: a token holder can tell which ids exist"
+        )
+    };
+    out.add(Severity::Medium, name, what, Teach::ForeignObject);
 }
 
 fn burst(out: &mut Out<'_>, report: &Report) {

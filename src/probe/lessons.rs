@@ -24,10 +24,11 @@ pub enum Teach {
     NoExpiry,
     ValidRefused,
     Bola,
+    ForeignObject,
 }
 
 impl Teach {
-    pub const ALL: [Teach; 12] = [
+    pub const ALL: [Teach; 13] = [
         Teach::NoSecurity,
         Teach::NoCredentials,
         Teach::WrongCredential,
@@ -40,6 +41,7 @@ impl Teach {
         Teach::NoExpiry,
         Teach::ValidRefused,
         Teach::Bola,
+        Teach::ForeignObject,
     ];
 
     /// The place in the lessons that explains this kind of finding.
@@ -68,6 +70,7 @@ impl Teach {
             }
             Teach::ValidRefused => (WHY, SectionKind::MythBusters, Item::Id("authn-is-authz"), "403"),
             Teach::Bola => (WHOSE, SectionKind::Pitfalls, Item::Id("unchecked-object"), "owner"),
+            Teach::ForeignObject => (WHOSE, SectionKind::BuildUp, Item::Step(3), "404"),
         };
         Place { lesson, section, item, anchor }
     }

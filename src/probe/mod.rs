@@ -93,7 +93,7 @@ pub struct Exchange {
     /// The few response headers the findings depend on.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
-    /// SHA-256 of a 2xx body (first MiB): compares two answers without keeping either.
+    /// SHA-256 of the body (first MiB): compares two answers without keeping either.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_sha256: Option<String>,
 }
@@ -286,10 +286,8 @@ impl Sender {
                     }
                 }
                 let body = read_capped(r).await;
-                if (200..300).contains(&status) {
-                    let digest = sha2::Sha256::digest(&body);
-                    ex.body_sha256 = Some(digest.iter().map(|b| format!("{b:02x}")).collect());
-                }
+                let digest = sha2::Sha256::digest(&body);
+                ex.body_sha256 = Some(digest.iter().map(|b| format!("{b:02x}")).collect());
                 Some(Reply { status, body })
             }
             Err(_) => None,
@@ -431,6 +429,10 @@ async fn probe_tokens(s: &mut Sender, op: &Operation, name: &str, path: &str, cr
         && !op.path_params.is_empty()
     {
         s.send(name, tokens::OTHER_USER, &op.method, path, &bearer(other), None).await;
+        // The lesson's rule: a foreign object answers exactly like one that does not exist.
+        if let Some(missing) = openapi::missing_path(op) {
+            s.send(name, tokens::MISSING_OBJECT, &op.method, &missing, &bearer(other), None).await;
+        }
     }
 }
 

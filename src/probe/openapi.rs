@@ -34,6 +34,9 @@ pub struct Operation {
     pub path_params: Vec<String>,
     /// A value the document offers for a path parameter (`example`, `examples`, `default`).
     pub param_examples: Vec<(String, String)>,
+    /// A value of the parameter's type that names no object (for the "foreign object answers
+    /// like a missing one" check); absent when the type has no such value (bool, enum).
+    pub param_missing: Vec<(String, String)>,
 }
 
 impl Operation {
@@ -100,12 +103,20 @@ pub fn operations(doc: &Value) -> Result<Vec<Operation>, OpenApiError> {
                 .filter(|p| p["in"] == "path")
                 .filter_map(|p| Some((p["name"].as_str()?.to_owned(), example(p)?)))
                 .collect();
+            let param_missing = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .filter_map(|p| Some((p["name"].as_str()?.to_owned(), missing(&p["schema"])?)))
+                .collect();
             out.push(Operation {
                 method: method.to_ascii_uppercase(),
                 path: path.clone(),
                 security,
                 path_params,
                 param_examples,
+                param_missing,
             });
         }
     }
@@ -132,6 +143,30 @@ fn example(param: &Value) -> Option<String> {
         Value::Number(_) | Value::Bool(_) => Some(found.to_string()),
         _ => None,
     }
+}
+
+/// A value that passes the parameter's validation but is very unlikely to name an object.
+fn missing(schema: &Value) -> Option<String> {
+    if schema.get("enum").is_some() || schema.get("$ref").is_some() || schema.get("const").is_some() {
+        return None;
+    }
+    match (schema["type"].as_str(), schema["format"].as_str()) {
+        (Some("integer" | "number"), _) => Some("987654321".into()),
+        (Some("string"), Some("uuid")) => Some("00000000-0000-4000-8000-0000000a915e".into()),
+        (Some("string"), None) => Some("apisec-probe-missing-object".into()),
+        _ => None,
+    }
+}
+
+/// The path naming objects that do not exist, when every parameter has such a value.
+#[must_use]
+pub fn missing_path(op: &Operation) -> Option<String> {
+    let mut path = op.path.clone();
+    for name in &op.path_params {
+        let (_, value) = op.param_missing.iter().find(|(k, _)| k == name)?;
+        path = path.replace(&format!("{{{name}}}"), &encode_segment(value));
+    }
+    Some(path)
 }
 
 /// The path with its parameters filled: `--param` values first, then the document's example or
@@ -204,5 +239,20 @@ mod tests {
         let ops = operations(&doc(json!({"name": "invoice_id", "in": "path", "schema": {"examples": [7]}})))
             .unwrap_or_default();
         assert_eq!(fill_path(&ops[0], &[("invoice_id".into(), "2".into())]), "/invoices/2");
+        assert_eq!(missing_path(&ops[0]), None, "no type, no missing value");
+        for (schema, want) in [
+            (json!({"type": "integer"}), Some("/invoices/987654321")),
+            (
+                json!({"type": "string", "format": "uuid"}),
+                Some("/invoices/00000000-0000-4000-8000-0000000a915e"),
+            ),
+            (json!({"type": "string"}), Some("/invoices/apisec-probe-missing-object")),
+            (json!({"type": "boolean"}), None),
+            (json!({"$ref": "#/components/schemas/Kind"}), None),
+        ] {
+            let ops = operations(&doc(json!({"name": "invoice_id", "in": "path", "schema": schema})))
+                .unwrap_or_default();
+            assert_eq!(missing_path(&ops[0]).as_deref(), want);
+        }
     }
 }

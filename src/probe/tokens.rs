@@ -19,6 +19,7 @@ pub const RESIGNED: &str = "token re-signed with another key";
 pub const ALG_NONE: &str = "alg: none token, empty signature";
 pub const TAMPERED: &str = "claims tampered, signature kept";
 pub const OTHER_USER: &str = "other user's token on this object";
+pub const MISSING_OBJECT: &str = "other user's token on a missing object";
 
 /// The forged variants, in the order they are sent.
 pub const FORGED: [&str; 4] = [EXPIRED, RESIGNED, ALG_NONE, TAMPERED];
