@@ -116,6 +116,8 @@ pub enum ProbeFormat {
     Plain,
     Json,
     Junit,
+    /// A full-screen view of the report (needs a terminal).
+    Tui,
 }
 
 #[derive(Debug, Args)]

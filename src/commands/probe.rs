@@ -1,5 +1,6 @@
 //! `apisec-tutor probe URL`: see src/probe and docs/PROBE.md.
 
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use crate::Error;
@@ -57,6 +58,9 @@ pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
         login: first,
         as_other,
     };
+    if args.format == ProbeFormat::Tui && !std::io::stdout().is_terminal() {
+        return Err(Error::Usage("--format tui needs a terminal; use --format plain, json or junit".into()));
+    }
     let report = runtime.block_on(probe::run(&ops, opts)).map_err(|e| Error::Usage(e.to_string()))?;
     // The report quotes what the probed server sent (headers, bodies): it goes out through the
     // sanitizer like every other text, so a hostile server cannot drive the terminal.
@@ -69,6 +73,10 @@ pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
         }
         ProbeFormat::Junit => probe::junit(&report),
         ProbeFormat::Plain => probe::plain(&report),
+        ProbeFormat::Tui => {
+            probe::view::show(&report).map_err(|e| Error::io("showing the probe report", e))?;
+            String::new()
+        }
     };
     super::check::print_out(&text)?;
     let high = report.findings.iter().any(|f| f.severity >= Severity::High);

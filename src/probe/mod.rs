@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod lessons;
 pub mod openapi;
 pub mod tokens;
+pub mod view;
 
 use std::collections::BTreeMap;
 use std::fmt;
