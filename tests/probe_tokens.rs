@@ -210,3 +210,35 @@ fn every_lesson_section_a_finding_names_exists_and_teaches_it() {
     // Without a catalog the bare key is shown, never nothing.
     assert!(lessons::describe(Teach::Bola, None).contains("unchecked-object"));
 }
+
+#[tokio::test]
+async fn a_token_given_with_token_is_attacked_like_one_from_login() {
+    let lab =
+        server::start(LabConfig::new(Default::default(), CorsMode::Off).with_app(RefApp::Jwt)).await.unwrap();
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/token", lab.base_url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("username=johndoe&password=secret&scope=me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = answer["access_token"].as_str().unwrap().to_owned();
+    let ops = openapi::operations(&doc("jwt_app")).unwrap();
+    let o = Options { token: Some(Token(token)), ..opts(&lab.base_url) };
+    let r = probe::run(&ops, o).await.unwrap();
+    lab.cancel.cancel();
+    assert!(r.exchanges.iter().all(|e| !e.attack.starts_with("login")), "no login with --token");
+    let me: Vec<_> =
+        r.exchanges.iter().filter(|e| e.path == "/users/me").map(|e| (e.attack.as_str(), e.status)).collect();
+    assert!(me.contains(&(tokens::VALID, Some(200))), "{me:?}");
+    for forged in tokens::FORGED {
+        assert!(me.contains(&(forged, Some(401))), "{forged}: {me:?}");
+    }
+    // Only the `me` scope: /users/me/items refuses the valid token, so nothing is concluded there.
+    let items = r.findings.iter().find(|f| f.operation == "GET /users/me/items").unwrap();
+    assert_eq!((items.severity, items.teaches), (Severity::Info, Teach::ValidRefused));
+    assert!(high(&r).is_empty());
+}
