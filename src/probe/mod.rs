@@ -4,6 +4,11 @@
 //! budgeted and rate-limited set of requests and turns what came back into findings that name the
 //! lesson section explaining them. Safe by default: loopback and private addresses only, no
 //! DELETE/PUT/PATCH, a request budget and a rate that are always enforced.
+//!
+//! Layout: `openapi` (operations, schemes, path parameters), this file (the requests, including
+//! the logins and token attacks), `tokens` (forged JWTs), `analyze` (findings from the recorded
+//! exchanges alone), `lessons` (which lesson section teaches each finding, named from the catalog),
+//! `view` (`--format tui`). Tokens and passwords are held in memory only and never reported.
 
 pub mod analyze;
 pub mod lessons;
@@ -234,7 +239,6 @@ async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
 }
 
 impl Sender {
-    #[allow(clippy::too_many_arguments)]
     async fn send(
         &mut self,
         operation: &str,
