@@ -128,6 +128,9 @@ pub struct CheckArgs {
     /// Also compile every Python sample with python3 (parsed, never run).
     #[arg(long)]
     pub samples: bool,
+    /// Skip sending the lab scenarios to the engine (only the files are checked).
+    #[arg(long)]
+    pub no_lab: bool,
 }
 
 #[derive(Debug, Args)]
@@ -148,6 +151,8 @@ pub struct SchemaArgs {
 pub enum NewKind {
     Lesson,
     Quiz,
+    /// A short lesson with its own lab app and scenarios.
+    Lab,
 }
 
 #[derive(Debug, Args)]
@@ -167,9 +172,17 @@ pub struct ApiArgs {
     /// The FastAPI release to imitate (0.115.14 to 0.165.0).
     #[arg(long = "fastapi-version", value_name = "V", default_value = "0.165.0")]
     pub fastapi_version: String,
-    /// CORS configuration: off, the seed pitfall's wildcard, or the trusted origin.
+    /// CORS configuration of the all-in-one demo: off, the seed pitfall's wildcard, or the
+    /// trusted origin (a lab app chosen with --app has its own).
     #[arg(long, value_enum, default_value_t = CorsMode::Off)]
     pub cors: CorsMode,
+    /// Serve one lab app of the content (its `id`; `outline` lists them) instead of the
+    /// all-in-one demo API.
+    #[arg(long, value_name = "ID")]
+    pub app: Option<String>,
+    /// Serve the lab app's vulnerable twin (with --app, or with --code).
+    #[arg(long)]
+    pub vulnerable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
@@ -202,6 +215,23 @@ pub struct LabArgs {
     /// With --plain: send one named scenario from the content; without --plain: open it ready.
     #[arg(long, value_name = "ID")]
     pub scenario: Option<String>,
+    /// Print the runnable FastAPI program a lab app stands for (with --vulnerable: its twin).
+    #[arg(long, value_name = "APP")]
+    pub code: Option<String>,
+    /// Print every scenario that names a lab app, as JSON (what the fixture recorder sends to
+    /// the generated programs).
+    #[arg(long)]
+    pub export_scenarios: bool,
+    /// With --plain: `text` (the table) or `json` (one object per request: app, what was sent,
+    /// what came back, where it stopped).
+    #[arg(long, value_enum, default_value_t = LabFormat::Text)]
+    pub format: LabFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LabFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

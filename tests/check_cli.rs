@@ -892,3 +892,41 @@ fn huge_numbers_and_too_many_choices_are_explained() {
     edit(dir.path(), "quizzes/demo-quiz.yaml", "    answer: a\n", &format!("{extra}    answer: a\n"));
     assert_reports(dir.path(), "quizzes/demo-quiz.yaml:12:7: error: a question may have at most 26 choices");
 }
+
+/// An instructor's BOLA and rate-limit lab, written with `new lab`: it passes `check`; an
+/// expectation the engine contradicts is an error at that expectation's line; a spec mistake
+/// (a route naming a security object that does not exist) is located too.
+#[test]
+fn check_runs_the_lab_scenarios_and_locates_what_does_not_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = run(&["new", "lab", "notes", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(made.code, 0, "{}{}", made.stdout, made.stderr);
+    let r = check(dir.path());
+    assert_eq!(r.code, 0, "the starter passes:\n{}{}", r.stdout, r.stderr);
+    let lesson = "lessons/notes/lesson.yaml";
+    let text = std::fs::read_to_string(dir.path().join(lesson)).unwrap();
+    let line = text.lines().position(|l| l.contains("{status: 404, detail: Note not found")).unwrap() + 1;
+    // Alice reading Bob's note is 404 in the fixed app; an author who believes 200 is told where.
+    edit(dir.path(), lesson, "{status: 404, detail: Note not found", "{status: 200, detail: Note not found");
+    assert_reports(
+        dir.path(),
+        &format!(
+            "{lesson}:{line}:22: error: scenario `notes-bola`, request `foreign` on FastAPI 0.115.14: the engine answers status 404 (content says 200)"
+        ),
+    );
+    edit(dir.path(), lesson, "{status: 200, detail: Note not found", "{status: 404, detail: Note not found");
+    edit(dir.path(), lesson, "current_user: {scheme: oauth2_scheme}", "current_user: {scheme: oauth_scheme}");
+    let r = check(dir.path());
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("error: no security object `oauth_scheme` in this app (declared: oauth2_scheme)"),
+        "{}",
+        r.stdout
+    );
+    edit(dir.path(), lesson, "current_user: {scheme: oauth_scheme}", "current_user: {scheme: oauth2_scheme}");
+    edit(dir.path(), lesson, "app: notes_app\n    requests", "app: note_app\n    requests");
+    assert_reports(dir.path(), &format!("{lesson}:"));
+    assert!(
+        check(dir.path()).stdout.contains("no lab app `note_app` in the content (did you mean `notes_app`?)")
+    );
+}

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use apisec_tutor::lab::pyish::latin1;
 use apisec_tutor::lab::tokens::{self, Secret};
-use apisec_tutor::lab::{CorsMode, FastApiVersion, LabConfig, RefApp, router, server};
+use apisec_tutor::lab::{CorsMode, FastApiVersion, LabConfig, router, server};
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Request};
 use http_body_util::BodyExt;
@@ -85,7 +85,13 @@ fn fixture_files() -> Vec<(PathBuf, FixtureFile)> {
 }
 
 fn config(file: &FixtureFile, case: &Case) -> LabConfig {
-    let app = RefApp::from_name(&case.app).unwrap_or_else(|| panic!("{}: unknown app {}", case.id, case.app));
+    assert!(
+        apisec_tutor::lab::engine::AppSet::shipped().get(&case.app).is_some(),
+        "{}: no shipped lab app {}",
+        case.id,
+        case.app
+    );
+    let app = case.app.clone();
     LabConfig::new(FastApiVersion::parse(&file.fastapi).unwrap(), case.cors)
         .with_secret(Secret::new(file.jwt_secret.as_bytes()))
         .with_app(app)
@@ -172,6 +178,10 @@ fn dynamic_differences(file: &FixtureFile, case: &Case, got: &Answer) -> Vec<Str
                 let (_, recorded_claims) = tokens::inspect(recorded).unwrap();
                 if header["alg"] != "HS256" {
                     diffs.push(format!("{path}: alg {}", header["alg"]));
+                }
+                // PyJWT's header bytes exactly (its keys sorted): the same first segment.
+                if token.split('.').next() != recorded.split('.').next() {
+                    diffs.push(format!("{path}: header segment differs from PyJWT's: {token} vs {recorded}"));
                 }
                 for claim in ["sub", "scope", "role"] {
                     if claims.get(claim) != recorded_claims.get(claim) {

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use apisec_tutor::lab::{CorsMode, LabConfig, RefApp, server};
+use apisec_tutor::lab::{CorsMode, LabConfig, server};
 use apisec_tutor::probe::openapi::{self, Scheme};
 use apisec_tutor::probe::{self, Options, Report, Severity};
 
@@ -70,7 +70,7 @@ fn only_loopback_and_private_targets_without_allow_remote() {
     assert!(probe::check_target("https://api.example.com", true).is_ok());
 }
 
-async fn against_demo(app: RefApp, cors: CorsMode, name: &str) -> Report {
+async fn against_demo(app: &str, cors: CorsMode, name: &str) -> Report {
     let lab = server::start(LabConfig::new(Default::default(), cors).with_app(app)).await.unwrap();
     let ops = openapi::operations(&doc(name)).unwrap();
     let report = probe::run(&ops, opts(&lab.base_url)).await.unwrap();
@@ -84,30 +84,30 @@ fn high(report: &Report) -> Vec<String> {
 
 #[tokio::test]
 async fn the_demo_wildcard_cors_app_echoes_any_origin_and_the_trusted_one_does_not() {
-    let wild = against_demo(RefApp::CorsWildcard, CorsMode::Wildcard, "cors_wildcard_app").await;
+    let wild = against_demo("cors_wildcard_app", CorsMode::Wildcard, "cors_wildcard_app").await;
     let h = high(&wild);
     assert!(h.iter().any(|w| w.contains("CORS echoes any origin (https://evil.example)")), "{h:?}");
     assert!(h.iter().any(|w| w.contains("CORS echoes any origin (null)")), "{h:?}");
-    let trusted = against_demo(RefApp::CorsTrusted, CorsMode::Trusted, "cors_trusted_app").await;
+    let trusted = against_demo("cors_trusted_app", CorsMode::Trusted, "cors_trusted_app").await;
     assert!(high(&trusted).is_empty(), "no false report on the fixed app: {:?}", high(&trusted));
 }
 
 #[tokio::test]
 async fn the_demo_seed_app_accepts_any_api_key() {
-    let r = against_demo(RefApp::Seed2, CorsMode::Off, "seed2_app").await;
+    let r = against_demo("seed2_app", CorsMode::Off, "seed2_app").await;
     assert!(high(&r).iter().any(|w| w.contains("accepts any value as API key")), "{:?}", r.findings);
 }
 
 #[tokio::test]
 async fn the_demo_jwt_app_rejects_bad_tokens_and_has_no_rate_limit() {
-    let r = against_demo(RefApp::Jwt, CorsMode::Off, "jwt_app").await;
+    let r = against_demo("jwt_app", CorsMode::Off, "jwt_app").await;
     assert!(high(&r).is_empty(), "the JWT app checks its tokens: {:?}", high(&r));
     assert!(r.findings.iter().any(|f| f.what.contains("none answered 429")), "{:?}", r.findings);
 }
 
 #[tokio::test]
 async fn the_demo_seed1_app_answers_401_without_a_challenge() {
-    let r = against_demo(RefApp::Seed1, CorsMode::Off, "seed1_app").await;
+    let r = against_demo("seed1_app", CorsMode::Off, "seed1_app").await;
     let f = r.findings.iter().find(|f| f.what.starts_with("401 without WWW-Authenticate")).unwrap();
     assert_eq!((f.operation.as_str(), f.severity), ("GET /items/", Severity::Medium));
     // The failure message is the lesson section as the shipped content names it.

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use crate::Error;
 use crate::cli::{CheckArgs, Cli};
-use crate::content::{self, Source, load};
+use std::sync::Arc;
+
+use crate::content::{self, ContentError, Source, load};
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
     let dirs = if args.dirs.is_empty() { &cli.content } else { &args.dirs };
@@ -29,6 +31,14 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
         0 => String::new(),
         n => format!(", {n} warning(s)"),
     };
+    // The scenarios, sent to the engine: an expectation it contradicts is an error at its line.
+    let mut scenario_failures = 0;
+    if report.errors.is_empty() && !args.no_lab {
+        for e in run_scenarios(&sources, &report.catalog)? {
+            out.push_str(&format!("{e}\n"));
+            scenario_failures += 1;
+        }
+    }
     let mut sample_failures = 0;
     if args.samples && report.errors.is_empty() {
         let samples = content::samples::collect(&report.catalog);
@@ -40,6 +50,13 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
         if failures.is_empty() {
             out.push_str(&format!("compiled {} Python sample(s)\n", samples.len()));
         }
+    }
+    if scenario_failures > 0 {
+        out.push_str(&format!(
+            "{scenario_failures} lab expectation(s) do not hold in the engine{warnings}\n"
+        ));
+        print_out(&out)?;
+        return Ok(ExitCode::from(1));
     }
     if report.errors.is_empty() && sample_failures == 0 {
         let questions: usize = report.catalog.quizzes.iter().map(|q| q.questions.len()).sum();
@@ -76,4 +93,67 @@ pub(crate) fn print_out(text: &str) -> Result<(), Error> {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("cannot write to stdout", e)),
         _ => Ok(()),
     }
+}
+
+/// Every scenario of every lesson, run against the engine at the oldest and the newest FastAPI
+/// the lab imitates; each expectation that does not hold becomes a located error.
+fn run_scenarios(sources: &[Source], catalog: &content::Catalog) -> Result<Vec<ContentError>, Error> {
+    use crate::content::locate::FieldPath;
+    use crate::lab::engine::AppSet;
+    use crate::lab::{FastApiVersion, LabConfig, plain, scenario, seed, server};
+
+    let apps = Arc::new(AppSet::for_content(catalog));
+    let runtime = server::runtime()?;
+    let mut errors = Vec::new();
+    for lesson in &catalog.lessons {
+        for (si, s) in lesson.lab_scenarios.iter().enumerate() {
+            let at = FieldPath::root().key("lab_scenarios").index(si);
+            for version in [FastApiVersion::OLDEST, FastApiVersion::NEWEST] {
+                let base = LabConfig::new(version, crate::lab::CorsMode::Off).with_apps(apps.clone());
+                let locate = |path: &FieldPath, message: String| {
+                    let (file, line, col) = content::lab_check::locate(sources, &lesson.id, path)
+                        .unwrap_or_else(|| (lesson.id.clone().into(), 1, 1));
+                    ContentError::new(file, line, col, message)
+                };
+                let cfg = match scenario::config_for(base, s) {
+                    Ok(cfg) => cfg,
+                    Err(e) => {
+                        errors.push(locate(&at.key("app"), e.to_string()));
+                        continue;
+                    }
+                };
+                let (replayed, _) = match runtime.block_on(seed::replay(cfg, &s.requests)) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        errors.push(locate(&at, format!("scenario `{}` could not run: {e}", s.id)));
+                        continue;
+                    }
+                };
+                for (ri, r) in replayed.iter().enumerate() {
+                    let Some(expect) = plain::expectation_for(&r.request, version) else { continue };
+                    let ei = r.request.expect.iter().position(|e| std::ptr::eq(e, expect)).unwrap_or(0);
+                    let eat = at.key("requests").index(ri).key("expect").index(ei);
+                    let Some(row) = &r.row else {
+                        errors.push(locate(&eat, format!("request `{}`: its trace was lost", r.request.id)));
+                        continue;
+                    };
+                    for (field, diff) in plain::expectation_diffs(row, &r.outcome, expect) {
+                        let path = match field.strip_prefix("headers[").and_then(|i| i.strip_suffix(']')) {
+                            Some(i) => eat.key("headers").index(i.parse().unwrap_or(0)),
+                            None => eat.key(&field),
+                        };
+                        errors.push(locate(
+                            &path,
+                            format!(
+                                "scenario `{}`, request `{}` on FastAPI {version}: the engine answers {diff}",
+                                s.id, r.request.id
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    errors.dedup_by(|a, b| a.to_string() == b.to_string());
+    Ok(errors)
 }

@@ -7,19 +7,54 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::Error;
-use crate::cli::{Cli, CorsMode, LabArgs};
-use crate::content::LabRequest;
+use std::sync::Arc;
+
+use crate::cli::{Cli, LabArgs, LabFormat};
+use crate::content::{LabRequest, LabScenario};
+use crate::lab::engine::AppSet;
 use crate::lab::plain::{self, Heading};
 use crate::lab::seed::{replay, seed_requests};
-use crate::lab::{FastApiVersion, LabConfig, LabError, server};
+use crate::lab::{FastApiVersion, LabConfig, LabError, codegen, scenario, server};
 
 pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
+    if let Some(app) = &args.code {
+        return print_code(cli, app, args.api.vulnerable);
+    }
+    if args.export_scenarios {
+        let catalog = super::catalog(cli)?;
+        let all: Vec<serde_json::Value> = catalog
+            .lessons
+            .iter()
+            .flat_map(|l| {
+                l.lab_scenarios
+                    .iter()
+                    .filter(|s| s.app.is_some())
+                    .map(|s| serde_json::json!({"lesson": l.id, "scenario": s}))
+            })
+            .collect();
+        super::check::print_out(&format!("{}\n", serde_json::Value::Array(all)))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if !cli.plain {
         return run_screen(cli, args);
     }
     let version =
         FastApiVersion::parse(&args.api.fastapi_version).map_err(|e| Error::Usage(e.to_string()))?;
-    let (title, requests, cors, seed) = match (&args.scenario, args.replay_seed) {
+    let catalog = super::catalog(cli)?;
+    let apps = Arc::new(AppSet::for_content(&catalog));
+    let base = LabConfig::new(version, args.api.cors).with_apps(apps);
+    let base = match &args.api.app {
+        Some(app) => scenario::config_for(
+            base,
+            &LabScenario {
+                app: Some(app.clone()),
+                vulnerable: args.api.vulnerable,
+                ..LabScenario::default()
+            },
+        )?,
+        None => base,
+    };
+    let (title, requests, cfg, seed) = match (&args.scenario, args.replay_seed) {
         (Some(_), true) => {
             return Err(Error::Usage("give either --replay-seed or --scenario ID, not both".into()));
         }
@@ -31,7 +66,6 @@ pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
         (None, true) => {
             // The execution table's own scenario when the content has one, so an instructor's
             // table and its replay cannot drift apart; the built-in seed requests otherwise.
-            let catalog = super::catalog(cli)?;
             let requests = catalog
                 .lessons
                 .iter()
@@ -40,23 +74,40 @@ pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
             (
                 "The seed's three requests: good token, bad token, no token (GET /items/)".to_owned(),
                 requests,
-                args.api.cors,
+                base,
                 true,
             )
         }
         (Some(id), false) => {
-            let catalog = super::catalog(cli)?;
             let scenario = catalog.scenario(id).ok_or_else(|| LabError::UnknownScenario(id.clone()))?;
-            let cors = scenario_cors(scenario.cors.as_deref(), args.api.cors)?;
-            (format!("Scenario {}: {}", scenario.id, scenario.title), scenario.requests.clone(), cors, false)
+            let cfg = scenario::config_for(base, scenario)?;
+            (format!("Scenario {}: {}", scenario.id, scenario.title), scenario.requests.clone(), cfg, false)
         }
     };
-    let text = run_plain(LabConfig::new(version, cors), &title, &requests, seed)?;
+    let report = run_plain_report(cfg, &title, &requests, seed, args.format)?;
     let mut stdout = crate::safe_text::stdout();
     stdout
-        .write_all(text.as_bytes())
+        .write_all(report.text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| Error::io("cannot write to stdout", e))?;
+    // An answer that differs from what the content says real FastAPI answers is a failure a
+    // script (or an instructor's CI) must see.
+    Ok(if report.failures == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `lab --code APP`: the program, as the lesson's author would read it.
+fn print_code(cli: &Cli, id: &str, vulnerable: bool) -> Result<ExitCode, Error> {
+    let catalog = super::catalog(cli)?;
+    let found = catalog.lessons.iter().find_map(|l| l.lab_apps.iter().find(|a| a.id == id).map(|a| (l, a)));
+    let Some((lesson, app)) = found else {
+        let known: Vec<&str> =
+            catalog.lessons.iter().flat_map(|l| l.lab_apps.iter().map(|a| a.id.as_str())).collect();
+        return Err(Error::Usage(format!("no lab app {id:?}; the content has: {}", known.join(", "))));
+    };
+    let Some(program) = codegen::program(app, &lesson.id, vulnerable) else {
+        return Err(Error::Usage(format!("lab app {id:?} has no vulnerable twin")));
+    };
+    super::check::print_out(&program.source)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -86,27 +137,39 @@ fn run_screen(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A scenario's own CORS mode wins over `--cors` (the scenario is about that configuration).
-fn scenario_cors(scenario: Option<&str>, flag: CorsMode) -> Result<CorsMode, Error> {
-    match scenario {
-        None => Ok(flag),
-        Some(name) => serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
-            Error::Usage(format!("the scenario's cors {name:?} is not off, wildcard or trusted"))
-        }),
-    }
+/// What `lab --plain` prints, and how many answers differ from the content.
+pub struct PlainReport {
+    pub text: String,
+    pub failures: usize,
 }
 
 /// Starts the demo API, sends the requests, renders the report.
 pub fn run_plain(cfg: LabConfig, title: &str, requests: &[LabRequest], seed: bool) -> Result<String, Error> {
+    Ok(run_plain_report(cfg, title, requests, seed, LabFormat::Text)?.text)
+}
+
+fn run_plain_report(
+    cfg: LabConfig,
+    title: &str,
+    requests: &[LabRequest],
+    seed: bool,
+    format: LabFormat,
+) -> Result<PlainReport, Error> {
     let heading = Heading { title, fastapi: cfg.fastapi, cors: cfg.cors, seed };
     let (replayed, dropped) = server::runtime()?.block_on(replay(cfg.clone(), requests))?;
-    Ok(plain::render(&heading, &replayed, dropped))
+    let failures = plain::failures(cfg.fastapi, &replayed);
+    let text = match format {
+        LabFormat::Text => plain::render(&heading, &replayed, dropped),
+        LabFormat::Json => plain::json_lines(&cfg, &replayed),
+    };
+    Ok(PlainReport { text, failures })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::content::{Expectation, TraceStage};
+    use crate::lab::CorsMode;
     use crate::lab::tokens::Secret;
 
     #[test]
@@ -141,6 +204,7 @@ mod tests {
 
     fn request(id: &str, path: &str, credential: Option<&str>, expect: Vec<Expectation>) -> LabRequest {
         LabRequest {
+            capture: Default::default(),
             id: id.into(),
             label: id.into(),
             method: "GET".into(),
@@ -203,8 +267,12 @@ mod tests {
 
     #[test]
     fn scenario_cors_overrides_the_flag() {
-        assert_eq!(scenario_cors(Some("wildcard"), CorsMode::Off).unwrap(), CorsMode::Wildcard);
-        assert_eq!(scenario_cors(None, CorsMode::Trusted).unwrap(), CorsMode::Trusted);
-        assert!(scenario_cors(Some("open"), CorsMode::Off).is_err());
+        let base = || LabConfig::new(FastApiVersion::NEWEST, CorsMode::Off);
+        let with =
+            |cors: Option<&str>| LabScenario { cors: cors.map(str::to_owned), ..LabScenario::default() };
+        assert_eq!(scenario::config_for(base(), &with(Some("wildcard"))).unwrap().cors, CorsMode::Wildcard);
+        let trusted = LabConfig::new(FastApiVersion::NEWEST, CorsMode::Trusted);
+        assert_eq!(scenario::config_for(trusted, &with(None)).unwrap().cors, CorsMode::Trusted);
+        assert!(scenario::config_for(base(), &with(Some("open"))).is_err());
     }
 }

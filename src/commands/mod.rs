@@ -25,7 +25,7 @@ pub fn dispatch(cli: Cli) -> Result<ExitCode, Error> {
         Some(Command::Outline(args)) => outline::run(&cli, args),
         Some(Command::Schema(args)) => schema::run(args),
         Some(Command::New(args)) => new::run(args),
-        Some(Command::Serve(args)) => serve::run(args),
+        Some(Command::Serve(args)) => serve::run(&cli, args),
         Some(Command::Lab(args)) => lab::run(&cli, args),
         Some(Command::Quiz(args)) => quiz::run(&cli, args),
         Some(Command::Progress(args)) => progress::run(&cli, args),

@@ -23,6 +23,7 @@ use crate::content::{self, Source, check::id_problem};
 const LESSON_TEMPLATE: &str = include_str!("templates/lesson.yaml");
 const TRANSCRIPT_TEMPLATE: &str = include_str!("templates/transcript.md");
 const QUIZ_TEMPLATE: &str = include_str!("templates/quiz.yaml");
+const LAB_TEMPLATE: &str = include_str!("templates/lab.yaml");
 
 /// Leaves room for the `-token-check` suffix within the 64-character id limit.
 const MAX_NAME: usize = 48;
@@ -32,6 +33,7 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Error> {
     let written = match args.kind {
         NewKind::Lesson => new_lesson(&args.dir, &args.name)?,
         NewKind::Quiz => new_quiz(&args.dir, &args.name)?,
+        NewKind::Lab => new_lab(&args.dir, &args.name)?,
     };
     for path in &written {
         crate::safe_text::stdout().write_all(format!("wrote {}\n", path.display()).as_bytes()).ok();
@@ -70,6 +72,26 @@ pub fn new_lesson(dir: &Path, name: &str) -> Result<Vec<PathBuf>, Error> {
     create(&yaml, &LESSON_TEMPLATE.replace("{{NAME}}", name))?;
     create(&md, TRANSCRIPT_TEMPLATE)?;
     Ok(vec![yaml, md])
+}
+
+/// Writes a short lesson with a lab app (two users, one record each, an owner check, a
+/// rate-limited `/token`) and scenarios that pass `check`; returns the file written.
+pub fn new_lab(dir: &Path, name: &str) -> Result<Vec<PathBuf>, Error> {
+    let lesson_dir = dir.join("lessons").join(name);
+    if lesson_dir.exists() {
+        return Err(Error::Usage(format!(
+            "{} already exists; not overwriting it (pick another NAME)",
+            lesson_dir.display()
+        )));
+    }
+    std::fs::create_dir_all(&lesson_dir)
+        .map_err(|e| Error::io(format!("cannot create {}", lesson_dir.display()), e))?;
+    let yaml = lesson_dir.join("lesson.yaml");
+    // The app id is a Python identifier (it names the program).
+    let app = format!("{}_app", name.replace('-', "_"));
+    let app = if app.starts_with(|c: char| c.is_ascii_digit()) { format!("lab_{app}") } else { app };
+    create(&yaml, &LAB_TEMPLATE.replace("{{NAME}}", name).replace("{{APP}}", &app))?;
+    Ok(vec![yaml])
 }
 
 /// Writes the quiz starter, pointing at the first lesson of `dir`; returns the file written.
@@ -132,6 +154,10 @@ mod tests {
         assert!(report.errors.is_empty(), "{:#?}", report.errors);
         assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
         assert_eq!(report.catalog.quizzes[0].lesson, "my-lesson");
+        new_lab(dir.path(), "my-lab").unwrap();
+        let report = content::check(&[Source::Dir(dir.path().to_path_buf())]);
+        assert!(report.errors.is_empty(), "{:#?}", report.errors);
+        assert_eq!(report.catalog.lesson("my-lab").map(|l| l.lab_apps[0].id.as_str()), Some("my_lab_app"));
         // Two starters side by side do not clash.
         new_lesson(dir.path(), "second").unwrap();
         let report = content::check(&[Source::Dir(dir.path().to_path_buf())]);

@@ -52,7 +52,15 @@ pub fn to_json(catalog: &Catalog) -> Value {
                 })
                 .collect();
             let scenarios: Vec<&str> = lesson.lab_scenarios.iter().map(|s| s.id.as_str()).collect();
-            json!({"id": lesson.id, "title": lesson.title, "sections": sections, "lab_scenarios": scenarios})
+            let apps: Vec<serde_json::Value> = lesson
+                .lab_apps
+                .iter()
+                .map(|a| {
+                    let routes: Vec<String> = a.routes.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+                    json!({"id": a.id, "title": a.title, "twin": a.has_twin(), "routes": routes})
+                })
+                .collect();
+            json!({"id": lesson.id, "title": lesson.title, "sections": sections, "lab_scenarios": scenarios, "lab_apps": apps})
         })
         .collect();
     let quizzes: Vec<Value> = catalog
@@ -103,6 +111,16 @@ pub fn to_text(catalog: &Catalog) -> String {
                 n + 1,
                 kind.title(),
                 lesson.items(kind)
+            ));
+        }
+        for a in &lesson.lab_apps {
+            let twin = if a.has_twin() { ", with a vulnerable twin" } else { "" };
+            out.push_str(&format!(
+                "  Lab app {} (apisec-tutor lab --code {}): {}; {} route(s){twin}\n",
+                a.id,
+                a.id,
+                a.title,
+                a.routes.len()
             ));
         }
         if !lesson.lab_scenarios.is_empty() {

@@ -9,7 +9,8 @@ use crate::content::validate;
 
 pub fn run(args: &SchemaArgs) -> Result<ExitCode, Error> {
     let value = match args.kind {
-        Some(NewKind::Lesson) => validate::lesson_schema().clone(),
+        // A lab app lives in a lesson file (`lab_apps:`).
+        Some(NewKind::Lesson | NewKind::Lab) => validate::lesson_schema().clone(),
         Some(NewKind::Quiz) => validate::quiz_schema().clone(),
         None => serde_json::json!({
             "lesson": validate::lesson_schema(),

@@ -17,10 +17,20 @@ use crate::lab::{FastApiVersion, LabConfig, TraceEvent, TraceReceiver, TraceStag
 /// Longer than the server's own grace period, so a stuck connection cannot keep us alive.
 const STOP_TIMEOUT: Duration = Duration::from_millis(900);
 
-pub fn run(args: &ServeArgs) -> Result<ExitCode, Error> {
+pub fn run(cli: &crate::cli::Cli, args: &ServeArgs) -> Result<ExitCode, Error> {
     let version =
         FastApiVersion::parse(&args.api.fastapi_version).map_err(|e| Error::Usage(e.to_string()))?;
-    let cfg = LabConfig::new(version, args.api.cors).with_port(args.port);
+    let mut cfg = LabConfig::new(version, args.api.cors).with_port(args.port);
+    if !cli.content.is_empty() {
+        let catalog = super::catalog(cli)?;
+        cfg = cfg.with_apps(std::sync::Arc::new(crate::lab::engine::AppSet::for_content(&catalog)));
+    }
+    if let Some(app) = &args.api.app {
+        if cfg.apps.get(app).is_none() {
+            return Err(crate::lab::LabError::UnknownApp(app.clone()).into());
+        }
+        cfg = cfg.with_app(app.clone()).with_vulnerable(args.api.vulnerable);
+    }
     server::runtime()?.block_on(serve(cfg, args.trace))
 }
 

@@ -13,10 +13,11 @@
 //!     users:
 //!       - {username: alice, password: wonderland, role: user}
 //!       - {username: bob, password: builder, role: user}
-//!     records:
-//!       invoices:
-//!         - {id: 1, owner: alice, fields: {amount: 120, note: "alice's"}}
-//!         - {id: 2, owner: bob, fields: {amount: 75, note: "bob's"}}
+//!     collections:
+//!       - name: invoices
+//!         records:
+//!           - {id: 1, owner: alice, fields: {amount: 120, note: "alice's"}}
+//!           - {id: 2, owner: bob, fields: {amount: 75, note: "bob's"}}
 //!     jwt: {expire_minutes: 30}
 //!     security:
 //!       - {class: OAuth2PasswordBearer, name: oauth2_scheme, token_url: token}
@@ -33,8 +34,6 @@
 //!           returns: {record: {collection: invoices, param: invoice_id, owner_check: none}}
 //! ```
 
-use std::collections::BTreeMap;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +48,10 @@ pub struct LabApp {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Md>,
+    /// Also served by the all-in-one demo API: what `serve` and the lab's main profile answer
+    /// when no app is chosen (routes of every such app, the first declared winning).
+    #[serde(default)]
+    pub in_demo: bool,
     /// `app.add_middleware(CORSMiddleware, ...)`; absent: no CORS middleware.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors: Option<CorsSpec>,
@@ -59,9 +62,9 @@ pub struct LabApp {
     /// The fake user database.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<UserSpec>,
-    /// Named collections of records with owners (`invoices: [...]`), in declaration order.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub records: BTreeMap<String, Vec<RecordSpec>>,
+    /// Named collections of records with owners, in declaration order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collections: Vec<CollectionSpec>,
     /// Module-level security objects (`oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub security: Vec<SecuritySpec>,
@@ -127,14 +130,19 @@ pub struct UserSpec {
     /// The `role` claim and what a `role` check compares.
     #[serde(default = "default_role")]
     pub role: String,
-    /// Scopes this user may be granted at login; absent: any scope asked for (the FastAPI
-    /// tutorial's behaviour).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
 }
 
 fn default_role() -> String {
     "user".to_owned()
+}
+
+/// `INVOICES = {...}`: records keyed by their id as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionSpec {
+    /// A Python identifier (`invoices`); the generated dict is its upper-case name.
+    pub name: String,
+    pub records: Vec<RecordSpec>,
 }
 
 /// A record with an owner; `fields` are returned as JSON, after `id` and `owner`.
@@ -290,6 +298,9 @@ pub struct RouteVulnerable {
     /// `false` removes the response model (the whole object goes out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_model: Option<ResponseModelOrOff>,
+    /// The login route of the twin (e.g. without its rate limit: `login: {}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<LoginSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -355,24 +366,26 @@ pub struct CurrentUserSpec {
     pub role: Option<String>,
 }
 
-/// One of the app's own checks, raised from the handler as an `HTTPException`.
+/// One of the app's own checks, raised from the handler as an `HTTPException`; exactly one key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum CheckSpec {
-    /// `if <param> != "<value>": raise HTTPException(status, detail)` (constant-time in the engine).
-    TokenEquals {
-        /// The credential parameter compared (defaults to the route's `credential.param`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        param: Option<String>,
-        value: String,
-        #[serde(default = "status_401")]
-        status: u16,
-        #[serde(default = "detail_unauthorized")]
-        detail: String,
-        /// The `WWW-Authenticate` header of the refusal; absent: none (the seed's own bug).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        www_authenticate: Option<String>,
-    },
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_equals: Option<TokenEquals>,
+}
+
+/// `if <param> != "<value>": raise HTTPException(status, detail)` (constant-time in the engine).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenEquals {
+    pub value: String,
+    #[serde(default = "status_401")]
+    pub status: u16,
+    #[serde(default = "detail_unauthorized")]
+    pub detail: String,
+    /// The `WWW-Authenticate` header of the refusal; absent: none (the seed's own bug).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub www_authenticate: Option<String>,
 }
 
 fn status_401() -> u16 {
@@ -403,22 +416,51 @@ pub enum RateKey {
     Username,
 }
 
-/// What a handler returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum ReturnsSpec {
-    /// Fixed JSON; strings may name values: `{credential}` (the credential parameter, or
-    /// `{credential.scheme}` / `{credential.credentials}` / `{credential.username}` /
-    /// `{credential.password}` for HTTP credentials), `{user.username}` and other user fields,
-    /// `{path.<param>}`.
-    Json(serde_json::Value),
-    /// The current user (`username`, `email`, `full_name`, `disabled`, `role`), filtered by
-    /// `response_model`.
-    User,
+/// What a handler returns: exactly one of the keys.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnsSpec {
+    /// Fixed JSON; a string that is exactly a placeholder is replaced by the value it names:
+    /// `{credential}` (the credential parameter; `{credential.scheme}`,
+    /// `{credential.credentials}`, `{credential.username}`, `{credential.password}` for HTTP
+    /// credentials), `{user.username}` and the other user fields, `{path.<param>}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<serde_json::Value>,
+    /// `true`: the current user (`username`, `email`, `full_name`, `disabled`,
+    /// `hashed_password`, `role`), filtered by `response_model`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub user: bool,
     /// One record named by a path parameter.
-    Record(RecordReturn),
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordReturn>,
     /// Every record of a collection, optionally only the current user's.
-    Records(RecordsReturn),
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<RecordsReturn>,
+}
+
+/// The one thing a [`ReturnsSpec`] names.
+#[derive(Debug, Clone, Copy)]
+pub enum Returns<'a> {
+    Json(&'a serde_json::Value),
+    User,
+    Record(&'a RecordReturn),
+    Records(&'a RecordsReturn),
+}
+
+impl ReturnsSpec {
+    /// What the handler returns, when exactly one key is given.
+    #[must_use]
+    pub fn kind(&self) -> Option<Returns<'_>> {
+        let all = [
+            self.json.as_ref().map(Returns::Json),
+            self.user.then_some(Returns::User),
+            self.record.as_ref().map(Returns::Record),
+            self.records.as_ref().map(Returns::Records),
+        ];
+        let mut given = all.into_iter().flatten();
+        let first = given.next()?;
+        given.next().is_none().then_some(first)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -430,6 +472,14 @@ pub struct RecordReturn {
     /// What a record owned by someone else answers.
     #[serde(default)]
     pub owner_check: OwnerCheck,
+    /// The `detail` of the 404 for a missing record (and, with `owner_check: not_found`, for
+    /// someone else's: one answer for both, so the caller learns nothing).
+    #[serde(default = "detail_not_found")]
+    pub not_found_detail: String,
+}
+
+fn detail_not_found() -> String {
+    "Not Found".to_owned()
 }
 
 /// The object-level authorization of a record route.
@@ -452,4 +502,103 @@ pub struct RecordsReturn {
     /// Only the current user's records (default true).
     #[serde(default = "yes")]
     pub owned_only: bool,
+}
+
+impl LabApp {
+    /// Whether the app has a vulnerable twin (at app level or on any route).
+    #[must_use]
+    pub fn has_twin(&self) -> bool {
+        self.vulnerable.is_some() || self.routes.iter().any(|r| r.vulnerable.is_some())
+    }
+
+    /// The fixed app: the spec without its twin's changes.
+    #[must_use]
+    pub fn fixed(&self) -> LabApp {
+        let mut app = self.clone();
+        app.vulnerable = None;
+        for r in &mut app.routes {
+            r.vulnerable = None;
+        }
+        app
+    }
+
+    /// The vulnerable twin, when the spec declares one: every `vulnerable:` replacement applied.
+    #[must_use]
+    pub fn vulnerable(&self) -> Option<LabApp> {
+        if !self.has_twin() {
+            return None;
+        }
+        let mut app = self.fixed();
+        if let Some(cors) = self.vulnerable.as_ref().and_then(|v| v.cors.as_ref()) {
+            app.cors = Some(cors.clone());
+        }
+        for (route, original) in app.routes.iter_mut().zip(&self.routes) {
+            let Some(v) = &original.vulnerable else { continue };
+            if let Some(c) = &v.credential {
+                route.credential = Some(c.clone());
+            }
+            if let Some(c) = &v.current_user {
+                route.current_user = Some(c.clone());
+            }
+            if let Some(c) = &v.checks {
+                route.checks = c.clone();
+            }
+            match &v.rate_limit {
+                Some(RateLimitOrOff::Off(_)) => route.rate_limit = None,
+                Some(RateLimitOrOff::Limit(l)) => route.rate_limit = Some(l.clone()),
+                None => {}
+            }
+            if let Some(r) = &v.returns {
+                route.returns = Some(r.clone());
+            }
+            match &v.response_model {
+                Some(ResponseModelOrOff::Off(_)) => route.response_model = None,
+                Some(ResponseModelOrOff::Fields(f)) => route.response_model = Some(f.clone()),
+                None => {}
+            }
+            if let Some(login) = &v.login {
+                route.login = Some(login.clone());
+            }
+        }
+        Some(app)
+    }
+
+    /// A security object by its Python name.
+    #[must_use]
+    pub fn scheme(&self, name: &str) -> Option<&SecuritySpec> {
+        self.security.iter().find(|s| s.name() == name)
+    }
+
+    #[must_use]
+    pub fn user(&self, username: &str) -> Option<&UserSpec> {
+        self.users.iter().find(|u| u.username == username)
+    }
+
+    #[must_use]
+    pub fn collection(&self, name: &str) -> Option<&CollectionSpec> {
+        self.collections.iter().find(|c| c.name == name)
+    }
+}
+
+impl RecordSpec {
+    /// The id as the path parameter spells it (`1` for `id: 1`).
+    #[must_use]
+    pub fn id_text(&self) -> String {
+        match &self.id {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// The placeholders a `returns: {json: ...}` string may be (`{credential}`, `{user.email}`…).
+#[must_use]
+pub fn is_placeholder(name: &str) -> bool {
+    let (head, part) = name.split_once('.').map_or((name, None), |(h, p)| (h, Some(p)));
+    match head {
+        "credential" => matches!(part, None | Some("scheme" | "credentials" | "username" | "password")),
+        "user" => matches!(part, Some("username" | "email" | "full_name" | "disabled" | "role")),
+        "path" => part.is_some(),
+        _ => false,
+    }
 }

@@ -104,6 +104,8 @@ pub fn check_all(sources: &[Source]) -> Report {
     let mut lessons: Vec<(FileCtx, LessonParts)> = Vec::new();
     let mut quizzes: Vec<(FileCtx, QuizParts)> = Vec::new();
     let mut files = 0;
+    // For each lesson in `catalog.lessons` (before sorting), its entry in `lessons`.
+    let mut parsed_lessons: Vec<usize> = Vec::new();
     let prefix_dirs = sources.len() > 1;
     for source in sources {
         let listing = source.list();
@@ -131,6 +133,7 @@ pub fn check_all(sources: &[Source]) -> Report {
             if rel.starts_with("lessons") {
                 match ctx.parse::<Lesson>(validate::lesson_schema(), &mut diags, &mut referenced) {
                     Parsed::Ok(file, lesson) => {
+                        parsed_lessons.push(lessons.len());
                         lessons.push((file, LessonParts::from_lesson(&lesson)));
                         catalog.lessons.push(lesson);
                     }
@@ -174,6 +177,26 @@ pub fn check_all(sources: &[Source]) -> Report {
                     display_path(source, md, prefix_dirs),
                     "Markdown file is not referenced by any lesson or quiz (`{ file: NAME.md }`)",
                 ));
+            }
+        }
+    }
+    // Lab apps and the scenarios' references to them (a scenario may use another lesson's app).
+    let app_ids: HashSet<&str> =
+        catalog.lessons.iter().flat_map(|l| l.lab_apps.iter().map(|a| a.id.as_str())).collect();
+    let mut seen_apps: HashSet<&str> = HashSet::new();
+    for (lesson, &file) in catalog.lessons.iter().zip(&parsed_lessons) {
+        for p in super::lab_check::check_lesson(lesson, &app_ids) {
+            diags.error(&lessons[file].0, &p.path, p.at, p.message);
+        }
+        for (i, app) in lesson.lab_apps.iter().enumerate() {
+            if !seen_apps.insert(&app.id) && lesson.lab_apps.iter().filter(|a| a.id == app.id).count() == 1 {
+                let path = FieldPath::root().key("lab_apps").index(i).key("id");
+                diags.error(
+                    &lessons[file].0,
+                    &path,
+                    At::Value,
+                    format!("lab app `{}` is also declared by another lesson", app.id),
+                );
             }
         }
     }

@@ -9,6 +9,7 @@
 pub mod check;
 pub mod error;
 pub mod lab_app;
+pub mod lab_check;
 pub mod load;
 pub mod locate;
 pub mod markdown;

@@ -169,6 +169,9 @@ pub struct Lesson {
     /// Requests the live lab can send, named by sections and quiz questions.
     #[serde(default)]
     pub lab_scenarios: Vec<LabScenario>,
+    /// The FastAPI programs this lesson's lab serves (see `docs/LAB-APPS.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lab_apps: Vec<super::lab_app::LabApp>,
 }
 
 /// A learning mode offered on the home screen.
@@ -476,21 +479,29 @@ pub struct KeyMoment {
 // Lab scenarios: named requests the lab sends, with what real FastAPI answers
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabScenario {
     pub id: String,
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Md>,
-    /// CORS mode of the demo API for this scenario: `off` (default), `wildcard` or `trusted`.
+    /// CORS mode of the all-in-one demo API for this scenario: `off` (default), `wildcard` or
+    /// `trusted`. Ignored when `app` names a lab app (its own `cors:` applies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors: Option<String>,
+    /// The lab app (an `id` under some lesson's `lab_apps:`) that answers; absent: the
+    /// all-in-one demo API (every app marked `in_demo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    /// Send to the app's vulnerable twin instead of the fixed app.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub vulnerable: bool,
     pub requests: Vec<LabRequest>,
 }
 
 /// One request of a scenario, and what real FastAPI answers to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabRequest {
     pub id: String,
@@ -508,6 +519,11 @@ pub struct LabRequest {
     /// `Authorization` header as `Bearer <token>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential: Option<String>,
+    /// Remember values of this answer for later requests of the scenario: `name: body.field`
+    /// (a top-level field of the JSON body). A later request writes `{{name}}` in its path,
+    /// headers or form to use it, e.g. `Authorization: Bearer {{alice_token}}`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub capture: std::collections::BTreeMap<String, String>,
     /// What real FastAPI answers, per version range (checked against the recorded fixtures).
     pub expect: Vec<Expectation>,
 }

@@ -229,6 +229,7 @@ mod tests {
 
     fn request(headers: &[&str], form: Option<&str>, credential: Option<&str>) -> LabRequest {
         LabRequest {
+            capture: Default::default(),
             id: "r".into(),
             label: "r".into(),
             method: "get".into(),

@@ -3,39 +3,12 @@
 
 pub use crate::cli::CorsMode;
 
+use std::sync::Arc;
+
+use super::engine::AppSet;
 use super::tokens::Secret;
 use super::trace::TraceSink;
 use super::version::FastApiVersion;
-
-/// The reference apps of `apps.py`. The demo API serves all their routes at once; a config may
-/// narrow it to one app, so a replay of a recorded fixture sees exactly that app's routes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RefApp {
-    Seed1,
-    Seed2,
-    Seed3,
-    Jwt,
-    Schemes,
-    CorsWildcard,
-    CorsTrusted,
-}
-
-impl RefApp {
-    /// From the module attribute name, e.g. `seed1_app`.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "seed1_app" => Self::Seed1,
-            "seed2_app" => Self::Seed2,
-            "seed3_app" => Self::Seed3,
-            "jwt_app" => Self::Jwt,
-            "schemes_app" => Self::Schemes,
-            "cors_wildcard_app" => Self::CorsWildcard,
-            "cors_trusted_app" => Self::CorsTrusted,
-            _ => return None,
-        })
-    }
-}
 
 /// The demo API's configuration.
 #[derive(Debug, Clone)]
@@ -45,8 +18,12 @@ pub struct LabConfig {
     pub secret: Secret,
     /// Where trace events go; `None` traces nothing.
     pub trace: Option<TraceSink>,
-    /// Serve one reference app only (`None`: every route of every app).
-    pub app: Option<RefApp>,
+    /// The lab apps the content declares.
+    pub apps: Arc<AppSet>,
+    /// Serve this lab app only (`None`: the all-in-one demo, every app marked `in_demo`).
+    pub app: Option<String>,
+    /// Serve the vulnerable twins instead of the fixed apps.
+    pub vulnerable: bool,
     /// Port on 127.0.0.1 for [`super::server::start`]; 0 picks a free one.
     pub port: u16,
 }
@@ -55,7 +32,16 @@ impl LabConfig {
     /// The newest FastAPI, CORS off, the secret from `APISEC_TUTOR_JWT_SECRET` or random.
     #[must_use]
     pub fn new(fastapi: FastApiVersion, cors: CorsMode) -> Self {
-        Self { fastapi, cors, secret: Secret::from_env_or_random(), trace: None, app: None, port: 0 }
+        Self {
+            fastapi,
+            cors,
+            secret: Secret::from_env_or_random(),
+            trace: None,
+            apps: AppSet::shipped(),
+            app: None,
+            vulnerable: false,
+            port: 0,
+        }
     }
 
     #[must_use]
@@ -70,10 +56,33 @@ impl LabConfig {
         self
     }
 
+    /// Serve one lab app (by its `id`).
     #[must_use]
-    pub fn with_app(mut self, app: RefApp) -> Self {
-        self.app = Some(app);
+    pub fn with_app(mut self, app: impl Into<String>) -> Self {
+        self.app = Some(app.into());
         self
+    }
+
+    /// The lab apps of other content (`--content DIR`).
+    #[must_use]
+    pub fn with_apps(mut self, apps: Arc<AppSet>) -> Self {
+        self.apps = apps;
+        self
+    }
+
+    #[must_use]
+    pub fn with_vulnerable(mut self, vulnerable: bool) -> Self {
+        self.vulnerable = vulnerable;
+        self
+    }
+
+    /// The CORS middleware in front of the app: the chosen app's own, else the `--cors` preset.
+    #[must_use]
+    pub fn cors_spec(&self) -> Option<crate::content::lab_app::CorsSpec> {
+        match &self.app {
+            Some(id) => self.apps.cors(id, self.vulnerable).cloned(),
+            None => super::cors::preset(self.cors),
+        }
     }
 
     #[must_use]

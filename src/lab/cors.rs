@@ -7,73 +7,93 @@
 //!   allow_methods=["GET", "POST"], allow_headers=["Authorization"]`.
 
 use super::app::Req;
-use super::config::CorsMode;
 use super::fastapi::Resp;
 use super::trace::{Actor, Outcome, TraceStage, Tracer};
 use super::version::StarletteCors;
+use crate::content::lab_app::CorsSpec;
 
 pub const TRUSTED_ORIGIN: &str = "https://trustedclient.com";
 
-struct Policy {
+/// The CORS configuration of the seed's pitfall (`wildcard`) and of its fix (`trusted`), the
+/// presets `--cors` names for the all-in-one demo API.
+#[must_use]
+pub fn preset(mode: super::config::CorsMode) -> Option<CorsSpec> {
+    use super::config::CorsMode;
+    let all = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    match mode {
+        CorsMode::Off => None,
+        CorsMode::Wildcard => Some(CorsSpec {
+            allow_origins: all(&["*"]),
+            allow_credentials: true,
+            allow_methods: all(&["*"]),
+            allow_headers: all(&["*"]),
+        }),
+        CorsMode::Trusted => Some(CorsSpec {
+            allow_origins: all(&[TRUSTED_ORIGIN]),
+            allow_credentials: true,
+            allow_methods: all(&["GET", "POST"]),
+            allow_headers: all(&["Authorization"]),
+        }),
+    }
+}
+
+/// `CORSMiddleware.__init__`, computed per request from the spec (cheap: a few short lists).
+struct Policy<'a> {
+    spec: &'a CorsSpec,
     allow_all_origins: bool,
-    origins: &'static [&'static str],
-    methods: Vec<&'static str>,
+    methods: Vec<String>,
     allow_all_headers: bool,
     /// Lower-cased allowed request headers (safelisted ones included).
     headers: Vec<String>,
     /// The `Access-Control-Allow-Headers` value of a preflight, when not mirrored.
     headers_value: Option<String>,
+    preflight_explicit_allow_origin: bool,
 }
 
-fn policy(mode: CorsMode, starlette: StarletteCors) -> Option<Policy> {
-    let all_methods: Vec<&'static str> = if starlette == StarletteCors::Modern {
-        vec!["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY"]
+fn policy(spec: Option<&CorsSpec>, starlette: StarletteCors) -> Option<Policy<'_>> {
+    let spec = spec?;
+    let methods: Vec<String> = if spec.allow_methods.iter().any(|m| m == "*") {
+        let mut all = vec!["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
+        if starlette == StarletteCors::Modern {
+            all.push("QUERY");
+        }
+        all.into_iter().map(str::to_owned).collect()
     } else {
-        vec!["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+        spec.allow_methods.clone()
     };
-    let safelisted = ["Accept", "Accept-Language", "Content-Language", "Content-Type"];
-    match mode {
-        CorsMode::Off => None,
-        CorsMode::Wildcard => {
-            // allow_headers=["*"]: sorted(SAFELISTED | {"*"}) puts "*" first.
-            let mut names: Vec<&str> = safelisted.to_vec();
-            names.push("*");
-            names.sort_unstable();
-            Some(Policy {
-                allow_all_origins: true,
-                origins: &["*"],
-                methods: all_methods,
-                allow_all_headers: true,
-                headers: names.iter().map(|h| h.to_ascii_lowercase()).collect(),
-                headers_value: None,
-            })
-        }
-        CorsMode::Trusted => {
-            let mut names: Vec<&str> = safelisted.to_vec();
-            names.push("Authorization");
-            names.sort_unstable();
-            Some(Policy {
-                allow_all_origins: false,
-                origins: &[TRUSTED_ORIGIN],
-                methods: vec!["GET", "POST"],
-                allow_all_headers: false,
-                headers: names.iter().map(|h| h.to_ascii_lowercase()).collect(),
-                headers_value: Some(names.join(", ")),
-            })
-        }
-    }
+    let allow_all_origins = spec.allow_origins.iter().any(|o| o == "*");
+    let allow_all_headers = spec.allow_headers.iter().any(|h| h == "*");
+    // sorted(SAFELISTED_HEADERS | set(allow_headers))
+    let mut names: Vec<&str> = vec!["Accept", "Accept-Language", "Content-Language", "Content-Type"];
+    names.extend(spec.allow_headers.iter().map(String::as_str));
+    names.sort_unstable();
+    names.dedup();
+    Some(Policy {
+        spec,
+        allow_all_origins,
+        methods,
+        allow_all_headers,
+        headers: names.iter().map(|h| h.to_lowercase()).collect(),
+        headers_value: (!allow_all_headers).then(|| names.join(", ")),
+        preflight_explicit_allow_origin: !allow_all_origins || spec.allow_credentials,
+    })
 }
 
-impl Policy {
+impl Policy<'_> {
     fn allows_origin(&self, origin: &str) -> bool {
-        self.allow_all_origins || self.origins.contains(&origin)
+        self.allow_all_origins || self.spec.allow_origins.iter().any(|o| o == origin)
     }
 }
 
 /// A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered by the
 /// middleware itself and never reaches routing.
-pub fn preflight(mode: CorsMode, starlette: StarletteCors, req: &Req, t: &mut Tracer) -> Option<Resp> {
-    let p = policy(mode, starlette)?;
+pub fn preflight(
+    spec: Option<&CorsSpec>,
+    starlette: StarletteCors,
+    req: &Req,
+    t: &mut Tracer,
+) -> Option<Resp> {
+    let p = policy(spec, starlette)?;
     let origin = req.header("origin")?;
     if req.method != "OPTIONS" || !req.has_header("access-control-request-method") {
         return None;
@@ -81,26 +101,34 @@ pub fn preflight(mode: CorsMode, starlette: StarletteCors, req: &Req, t: &mut Tr
     let method = req.header("access-control-request-method").unwrap_or("");
     let requested_headers = req.header("access-control-request-headers");
     let mut headers: Vec<(String, String)> = Vec::new();
-    // allow_credentials=True in both apps, so the origin is always set explicitly.
-    let vary = if starlette == StarletteCors::Modern {
-        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"
-    } else {
-        "Origin"
-    };
-    headers.push(("vary".into(), vary.into()));
+    if starlette == StarletteCors::Modern {
+        headers.push((
+            "vary".into(),
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network".into(),
+        ));
+    } else if p.preflight_explicit_allow_origin {
+        headers.push(("vary".into(), "Origin".into()));
+    }
+    if !p.preflight_explicit_allow_origin {
+        headers.push(("access-control-allow-origin".into(), "*".into()));
+    }
     headers.push(("access-control-allow-methods".into(), p.methods.join(", ")));
     headers.push(("access-control-max-age".into(), "600".into()));
     if let Some(value) = &p.headers_value {
         headers.push(("access-control-allow-headers".into(), value.clone()));
     }
-    headers.push(("access-control-allow-credentials".into(), "true".into()));
+    if p.spec.allow_credentials {
+        headers.push(("access-control-allow-credentials".into(), "true".into()));
+    }
     let mut failures = Vec::new();
     if p.allows_origin(origin) {
-        headers.push(("access-control-allow-origin".into(), origin.to_owned()));
+        if p.preflight_explicit_allow_origin {
+            set(&mut headers, "access-control-allow-origin", origin);
+        }
     } else {
         failures.push("origin");
     }
-    if !p.methods.contains(&method) {
+    if !p.methods.iter().any(|m| m == method) {
         failures.push("method");
     }
     if let Some(requested) = requested_headers {
@@ -150,8 +178,8 @@ fn set(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
 }
 
 /// The headers the middleware adds to every other response when the request has an `Origin`.
-pub fn simple(mode: CorsMode, starlette: StarletteCors, req: &Req, resp: &mut Resp, t: &mut Tracer) {
-    let Some(p) = policy(mode, starlette) else { return };
+pub fn simple(spec: Option<&CorsSpec>, starlette: StarletteCors, req: &Req, resp: &mut Resp, t: &mut Tracer) {
+    let Some(p) = policy(spec, starlette) else { return };
     let Some(origin) = req.header("origin") else {
         if starlette == StarletteCors::Modern {
             resp.add_vary("Origin");
@@ -161,12 +189,14 @@ pub fn simple(mode: CorsMode, starlette: StarletteCors, req: &Req, resp: &mut Re
     if p.allow_all_origins {
         resp.set_header("access-control-allow-origin", "*".into());
     }
-    resp.set_header("access-control-allow-credentials", "true".into());
+    if p.spec.allow_credentials {
+        resp.set_header("access-control-allow-credentials", "true".into());
+    }
     let has_cookie = req.has_header("cookie");
     let explicit = if p.allow_all_origins {
         // Starlette 1.0.0: with credentials allowed, the origin is always echoed; before, only
-        // when the request carried a cookie.
-        starlette == StarletteCors::Modern || has_cookie
+        // when the request carried a cookie (whatever the credentials setting).
+        if starlette == StarletteCors::Modern { p.spec.allow_credentials } else { has_cookie }
     } else {
         p.allows_origin(origin)
     };

@@ -7,6 +7,8 @@
 
 use super::json::J;
 
+const INTERNAL_ERROR: &str = "Internal Server Error";
+
 /// A response before it becomes HTTP: status, headers in wire order (lower-case names, latin-1
 /// values), body bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +60,32 @@ impl Resp {
     #[must_use]
     pub fn ok(body: &J) -> Resp {
         Resp::json(200, body.render(), Vec::new())
+    }
+
+    /// An `HTMLResponse` (the documentation pages).
+    #[must_use]
+    pub fn html(text: &str) -> Resp {
+        Resp {
+            status: 200,
+            headers: vec![
+                ("content-length".into(), text.len().to_string()),
+                ("content-type".into(), "text/html; charset=utf-8".into()),
+            ],
+            body: text.as_bytes().to_vec(),
+        }
+    }
+
+    /// Starlette's `ServerErrorMiddleware` after an unhandled exception: plain text, and no CORS
+    /// headers (the middleware sits outside `CORSMiddleware`).
+    #[must_use]
+    pub fn internal_error() -> Resp {
+        Resp::plain(500, INTERNAL_ERROR, Vec::new())
+    }
+
+    /// Whether this is the crash answer of [`Resp::internal_error`] (CORS must not touch it).
+    #[must_use]
+    pub fn is_crash(&self) -> bool {
+        self.status == 500 && self.body == INTERNAL_ERROR.as_bytes()
     }
 
     #[must_use]

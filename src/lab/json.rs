@@ -7,6 +7,8 @@ pub enum J {
     Null,
     Bool(bool),
     Str(String),
+    /// A number, as its JSON text (integers only come from content; see `check`).
+    Num(String),
     Arr(Vec<J>),
     Obj(Vec<(String, J)>),
 }
@@ -29,25 +31,58 @@ impl J {
         s.map_or(J::Null, J::str)
     }
 
+    /// From a content value (key order kept: `serde_json` is built with `preserve_order`).
+    #[must_use]
+    pub fn from_value(v: &serde_json::Value) -> J {
+        use serde_json::Value;
+        match v {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => J::Num(n.to_string()),
+            Value::String(s) => J::Str(s.clone()),
+            Value::Array(items) => J::Arr(items.iter().map(J::from_value).collect()),
+            Value::Object(map) => J::Obj(map.iter().map(|(k, v)| (k.clone(), J::from_value(v))).collect()),
+        }
+    }
+
+    /// The value of an object's key.
+    #[must_use]
+    pub fn get(&self, key: &str) -> Option<&J> {
+        match self {
+            J::Obj(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     #[must_use]
     pub fn render(&self) -> String {
         let mut out = String::new();
-        self.write(&mut out);
+        self.write(&mut out, false);
         out
     }
 
-    fn write(&self, out: &mut String) {
+    /// As Python's `json.dumps(..., separators=(",", ":"))` with the default `ensure_ascii=True`
+    /// (what PyJWT writes into a token): every non-ASCII character as `\uXXXX`.
+    #[must_use]
+    pub fn render_ascii(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, true);
+        out
+    }
+
+    fn write(&self, out: &mut String, ascii: bool) {
         match self {
             J::Null => out.push_str("null"),
             J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            J::Str(s) => write_str(s, out),
+            J::Str(s) => write_str(s, out, ascii),
+            J::Num(n) => out.push_str(n),
             J::Arr(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
-                    item.write(out);
+                    item.write(out, ascii);
                 }
                 out.push(']');
             }
@@ -57,9 +92,9 @@ impl J {
                     if i > 0 {
                         out.push(',');
                     }
-                    write_str(k, out);
+                    write_str(k, out, ascii);
                     out.push(':');
-                    v.write(out);
+                    v.write(out, ascii);
                 }
                 out.push('}');
             }
@@ -69,7 +104,7 @@ impl J {
 
 /// Python escapes `"`, `\` and the C0 controls (short forms where they exist, else `\u00xx`),
 /// and nothing else when `ensure_ascii=False`.
-fn write_str(s: &str, out: &mut String) {
+fn write_str(s: &str, out: &mut String, ascii: bool) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -81,6 +116,13 @@ fn write_str(s: &str, out: &mut String) {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            // UTF-16 code units, surrogate pairs beyond the BMP, as Python writes them.
+            c if ascii && !c.is_ascii() => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
             c => out.push(c),
         }
     }

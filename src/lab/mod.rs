@@ -9,15 +9,19 @@
 
 pub mod app;
 pub mod client;
+pub mod codegen;
 pub mod config;
 pub mod cors;
+pub mod engine;
 pub mod fastapi;
 pub mod form;
 pub mod json;
 pub mod multipart;
+pub mod openapi;
 pub mod plain;
 pub mod pyish;
 pub mod router;
+pub mod scenario;
 pub mod security;
 pub mod seed;
 pub mod server;
@@ -27,7 +31,7 @@ pub mod trace;
 pub mod version;
 pub mod workbench;
 
-pub use config::{CorsMode, LabConfig, RefApp};
+pub use config::{CorsMode, LabConfig};
 pub use router::router;
 pub use trace::{Actor, Outcome, TraceEvent, TraceReceiver, TraceSink, TraceStage};
 pub use version::{FastApiVersion, StarletteCors};
@@ -55,4 +59,6 @@ pub enum LabError {
     Http(String),
     #[error("no lab scenario named {0:?}")]
     UnknownScenario(String),
+    #[error("no lab app named {0:?} (see `apisec-tutor outline`)")]
+    UnknownApp(String),
 }

@@ -45,37 +45,98 @@ pub fn expectation_for(request: &LabRequest, version: FastApiVersion) -> Option<
 /// Differences between an answer and what the content says real FastAPI answers.
 #[must_use]
 pub fn check_expectation(row: &ExecRow, outcome: &Outcome, expect: &Expectation) -> Vec<String> {
+    expectation_diffs(row, outcome, expect).into_iter().map(|(_, d)| d).collect()
+}
+
+/// The same differences, each with the expectation field it contradicts (`status`, `detail`,
+/// `www_authenticate`, `stopped_at`, `headers[i]`), so `check` can point at that line.
+#[must_use]
+pub fn expectation_diffs(row: &ExecRow, outcome: &Outcome, expect: &Expectation) -> Vec<(String, String)> {
     let mut diffs = Vec::new();
-    for line in &expect.headers {
+    for (i, line) in expect.headers.iter().enumerate() {
         let (name, want) = line.split_once(':').unwrap_or((line, ""));
         let (name, want) = (name.trim().to_ascii_lowercase(), want.trim());
         let got = outcome.header(&name);
+        let field = format!("headers[{i}]");
         match (want.is_empty(), got) {
-            (true, Some(got)) => diffs.push(format!("{name}: {got} (content says absent)")),
-            (false, None) => diffs.push(format!("{name} absent (content says {want})")),
-            (false, Some(got)) if got != want => diffs.push(format!("{name}: {got} (content says {want})")),
+            (true, Some(got)) => diffs.push((field, format!("{name}: {got} (content says absent)"))),
+            (false, None) => diffs.push((field, format!("{name} absent (content says {want})"))),
+            (false, Some(got)) if got != want => {
+                diffs.push((field, format!("{name}: {got} (content says {want})")))
+            }
             _ => {}
         }
     }
     if row.status != expect.status {
-        diffs.push(format!("status {} (content says {})", row.status, expect.status));
+        diffs.push(("status".into(), format!("status {} (content says {})", row.status, expect.status)));
     }
     if let Some(detail) = &expect.detail
         && *detail != row.detail
     {
-        diffs.push(format!("detail {:?} (content says {detail:?})", row.detail));
+        diffs.push(("detail".into(), format!("detail {:?} (content says {detail:?})", row.detail)));
     }
     if let Some(www) = &expect.www_authenticate
         && *www != row.www_authenticate
     {
-        diffs.push(format!("WWW-Authenticate {:?} (content says {www:?})", row.www_authenticate));
+        diffs.push((
+            "www_authenticate".into(),
+            format!("WWW-Authenticate {:?} (content says {www:?})", row.www_authenticate),
+        ));
     }
     if let Some(stage) = expect.stopped_at
         && stage != row.stopped_at
     {
-        diffs.push(format!("stopped at {} (content says {stage:?})", stage_name(row)));
+        diffs.push(("stopped_at".into(), format!("stopped at {} (content says {stage:?})", stage_name(row))));
     }
     diffs
+}
+
+/// How many answers differ from what the content says (for the exit code).
+#[must_use]
+pub fn failures(version: FastApiVersion, replayed: &[Replayed]) -> usize {
+    replayed
+        .iter()
+        .filter(|r| match (&r.row, expectation_for(&r.request, version)) {
+            (Some(row), Some(expect)) => !check_expectation(row, &r.outcome, expect).is_empty(),
+            (None, Some(_)) => true,
+            _ => false,
+        })
+        .count()
+}
+
+/// `lab --plain --format json`: one JSON object per request, for scripts.
+#[must_use]
+pub fn json_lines(cfg: &super::config::LabConfig, replayed: &[Replayed]) -> String {
+    let mut out = String::new();
+    for r in replayed {
+        let body = String::from_utf8_lossy(&r.outcome.body).into_owned();
+        let diffs = match (&r.row, expectation_for(&r.request, cfg.fastapi)) {
+            (Some(row), Some(expect)) => check_expectation(row, &r.outcome, expect),
+            _ => Vec::new(),
+        };
+        let line = serde_json::json!({
+            "app": cfg.app.as_deref().unwrap_or("demo"),
+            "vulnerable": cfg.vulnerable,
+            "fastapi": cfg.fastapi.to_string(),
+            "request_id": r.request.id,
+            "sent": {
+                "method": r.prepared.method,
+                "path": r.prepared.target,
+                "headers": r.prepared.headers,
+                "body": r.prepared.body,
+            },
+            "received": {
+                "status": r.outcome.status,
+                "headers": r.outcome.headers,
+                "body": body,
+                "stage": r.row.as_ref().map(stage_name),
+            },
+            "differs": diffs,
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    out
 }
 
 /// The whole report.
@@ -239,6 +300,7 @@ mod tests {
         let diffs = check_expectation(&row(401, "x"), &outcome, &wrong);
         assert_eq!(diffs.len(), 3, "{diffs:?}");
         let request = LabRequest {
+            capture: Default::default(),
             id: "r".into(),
             label: "r".into(),
             method: "GET".into(),

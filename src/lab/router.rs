@@ -11,12 +11,13 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 
-use super::app::{self, Req, Routed};
+use super::app::Req;
 use super::config::LabConfig;
 use super::cors;
+use super::engine::{self, Routed};
 use super::fastapi::{HttpException, Resp};
 use super::pyish::{latin1, trim_ows, unquote};
-use super::trace::{Actor, Outcome, REQUEST_ID_HEADER, RESPONSE_CHECK, TraceStage, Tracer};
+use super::trace::{Actor, HANDLER_CHECK, Outcome, REQUEST_ID_HEADER, RESPONSE_CHECK, TraceStage, Tracer};
 
 /// The largest body a route reads. uvicorn sets no limit (a 100 KB login form answers 200);
 /// 1 MiB keeps memory bounded while every realistic form passes (Starlette's own per-part limit
@@ -95,6 +96,7 @@ pub async fn handle(cfg: &LabConfig, request: Request<Body>) -> Response<Body> {
             ("fastapi", &cfg.fastapi.to_string()),
         ],
     );
+    let cors = cfg.cors_spec();
     let header_bytes: usize = parts.headers.iter().map(|(n, v)| n.as_str().len() + v.len() + 4).sum();
     let resp = if header_bytes > MAX_HEADER_BYTES {
         t.emit(
@@ -106,28 +108,54 @@ pub async fn handle(cfg: &LabConfig, request: Request<Body>) -> Response<Body> {
             &[("bytes", &header_bytes.to_string())],
         );
         Resp::plain(431, "Request Header Fields Too Large", Vec::new())
-    } else if let Some(answer) = cors::preflight(cfg.cors, cfg.fastapi.starlette(), &req, &mut t) {
+    } else if let Some(answer) = cors::preflight(cors.as_ref(), cfg.fastapi.starlette(), &req, &mut t) {
         answer
     } else {
-        let mut resp = match app::route(cfg, &req, &mut t) {
+        let routes = cfg.apps.routes(cfg.app.as_deref(), cfg.vulnerable);
+        let mut resp = match engine::route(cfg, &routes, &req, &mut t) {
             Routed::Answer(resp) => resp,
-            Routed::Endpoint(endpoint) => {
-                let bytes = if app::reads_body(endpoint) {
+            Routed::Builtin(page) => builtin_page(cfg, page, &mut t),
+            Routed::Endpoint { variant, route, params } => {
+                // Only a login route declares a body (the form); others never read it.
+                let bytes = if route.spec.login.is_some() {
                     to_bytes(body, MAX_BODY_BYTES).await
                 } else {
                     Ok(Default::default())
                 };
                 match bytes {
-                    Ok(bytes) => app::run(cfg, endpoint, &req, &bytes, &mut t),
+                    Ok(bytes) => engine::handler::run(cfg, variant, route, &params, &req, &bytes, &mut t),
                     Err(e) => body_error(&e, &mut t),
                 }
             }
         };
-        cors::simple(cfg.cors, cfg.fastapi.starlette(), &req, &mut resp, &mut t);
+        // An unhandled exception is answered outside the CORS middleware.
+        if !resp.is_crash() {
+            cors::simple(cors.as_ref(), cfg.fastapi.starlette(), &req, &mut resp, &mut t);
+        }
         resp
     };
     respond_event(&mut t, &req, &target, &resp, started);
     to_response(resp, req.method == "HEAD")
+}
+
+/// `/openapi.json` (generated from the lab app), or one of the documentation pages.
+fn builtin_page(cfg: &LabConfig, page: &str, t: &mut Tracer) -> Resp {
+    let resp = match super::openapi::page(page, cfg.fastapi) {
+        Some(html) => Resp::html(html),
+        None => {
+            let spec = cfg.apps.served_spec(cfg.app.as_deref(), cfg.vulnerable);
+            Resp::json(200, super::openapi::document(&spec, cfg.fastapi), Vec::new())
+        }
+    };
+    t.emit(
+        TraceStage::Process,
+        HANDLER_CHECK,
+        Outcome::Pass,
+        Actor::Framework,
+        "FastAPI answered with its own page: public unless you turn it off (openapi_url=None, docs_url=None)",
+        &[("page", page)],
+    );
+    resp
 }
 
 /// A body that could not be read: over the limit (413), or broken on the wire (a bad chunk

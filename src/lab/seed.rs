@@ -8,6 +8,7 @@ use crate::content::{Expectation, LabRequest, TraceStage};
 use super::LabError;
 use super::client::{LabClient, Outcome, Prepared, prepare};
 use super::config::LabConfig;
+use super::scenario::Captures;
 use super::server;
 use super::table::{ExecRow, row_from_trace};
 use super::tokens;
@@ -27,6 +28,7 @@ fn get_items(
     stopped_at: TraceStage,
 ) -> LabRequest {
     LabRequest {
+        capture: Default::default(),
         id: id.to_owned(),
         label: label.to_owned(),
         method: "GET".to_owned(),
@@ -99,11 +101,14 @@ async fn send_all(
 ) -> Result<Vec<Replayed>, LabError> {
     let client = LabClient::new(base_url)?;
     let mut out = Vec::new();
-    for (i, request) in requests.iter().enumerate() {
+    let mut captures = Captures::default();
+    for (i, written) in requests.iter().enumerate() {
         let step = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let id = format!("step-{step}");
+        let request = &captures.apply(written);
         let prepared = prepare(request, secret, tokens::now())?;
         let outcome = client.send(&prepared, &id).await?;
+        captures.record(written, &outcome.body);
         let mut events = Vec::new();
         if let Some(rx) = trace.as_deref_mut() {
             while let Ok(Some(event)) = tokio::time::timeout(TRACE_WAIT, rx.recv()).await {

@@ -18,7 +18,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::{ErrorKind, new_error};
 use jsonwebtoken::signature::{Signer, Verifier};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Sha256, Sha512};
@@ -185,11 +185,19 @@ pub fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
-/// Signs claims with HS256.
+/// Signs claims with HS256, byte for byte as PyJWT 2.15's `jwt.encode(claims, key, "HS256")`:
+/// the header `{"alg":"HS256","typ":"JWT"}` (PyJWT sorts header keys), the claims in their own
+/// order as `json.dumps(..., separators=(",", ":"))` writes them (non-ASCII as `\uXXXX`), each
+/// segment base64url without padding, then the HMAC-SHA256 of `header.payload`.
 pub fn mint<T: Serialize>(claims: &T, secret: &Secret) -> Result<String, TokenError> {
-    install_provider();
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes()))
-        .map_err(|_| TokenError::Sign)
+    const HEADER: &[u8] = br#"{"alg":"HS256","typ":"JWT"}"#;
+    let value = serde_json::to_value(claims).map_err(|_| TokenError::Sign)?;
+    let payload = super::json::J::from_value(&value).render_ascii();
+    let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(HEADER), URL_SAFE_NO_PAD.encode(payload));
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| TokenError::Sign)?;
+    mac.update(signing_input.as_bytes());
+    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    Ok(format!("{signing_input}.{signature}"))
 }
 
 /// Checks a token as PyJWT 2.15's `jwt.decode(token, SECRET, algorithms=["HS256"])` does in the
@@ -413,6 +421,24 @@ pub fn mint_preset(name: &str, secret: &Secret, now: u64) -> Option<Result<Strin
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_issued_token_is_byte_for_byte_what_pyjwt_writes() {
+        // target/python-env/bin/python -c 'import jwt; print(jwt.encode({"sub": "johndoe",
+        //   "scope": "é items 😀", "role": "user", "exp": 2000000000},
+        //   "fixture-secret-key-of-32-bytes!!", algorithm="HS256"))'   (PyJWT 2.15.1)
+        const PYJWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJqb2huZG9lIiwic2NvcGUiOiJcdTAwZTkgaXRlbXMgXHVkODNkXHVkZTAwIiwicm9sZSI6InVzZXIiLCJleHAiOjIwMDAwMDAwMDB9.vjifDatUJY0bAy0HXvKg-XD-NOCbRh8W5_B5RV4ayHA";
+        let claims = Claims {
+            sub: Some("johndoe".into()),
+            scope: "é items 😀".into(),
+            role: "user".into(),
+            exp: Some(2_000_000_000),
+        };
+        let secret = Secret::new("fixture-secret-key-of-32-bytes!!");
+        assert_eq!(mint(&claims, &secret).unwrap(), PYJWT);
+        assert!(verify(PYJWT, &secret).is_ok());
+    }
+
     use super::*;
 
     fn secret() -> Secret {

@@ -127,6 +127,13 @@ impl FastApiVersion {
         self.starlette() == StarletteCors::Modern
     }
 
+    /// From 0.128.1 the Swagger UI page has a viewport meta tag and the OpenAPI document's
+    /// `ValidationError` lists `input` and `ctx` (checked in the released wheels).
+    #[must_use]
+    pub fn openapi_is_0_128_1_or_later(self) -> bool {
+        self >= Self::new(0, 128, 1)
+    }
+
     /// The CORS behaviour of the Starlette this release installs (see [`StarletteCors`]).
     #[must_use]
     pub fn starlette(self) -> StarletteCors {

@@ -36,7 +36,8 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
     let resumes = spawn_resume_task(resume_tx);
     // Lab results and trace events: bounded, so a bursting lab waits instead of growing a queue.
     let (lab_tx, mut lab_rx) = mpsc::channel::<Action>(runner::QUEUE);
-    let mut lab = LabRunner::spawn(lab_tx);
+    let apps = std::sync::Arc::new(crate::lab::engine::AppSet::for_content(&app.catalog));
+    let mut lab = LabRunner::spawn(lab_tx, apps);
     lab.sync(&app.screen);
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));

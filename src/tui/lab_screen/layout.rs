@@ -51,7 +51,7 @@ pub fn areas(size: Rect, full: bool) -> LabAreas {
 #[must_use]
 pub fn panes(size: Rect) -> &'static [Pane] {
     if is_wide(size) {
-        &[Pane::Trace, Pane::Tracker, Pane::Inspector, Pane::Compare, Pane::Workbench]
+        &[Pane::Trace, Pane::Tracker, Pane::Inspector, Pane::Compare, Pane::Workbench, Pane::Code]
     } else {
         &Pane::ALL
     }
@@ -61,10 +61,12 @@ pub fn tab_title(p: Pane) -> &'static str {
     match p {
         Pane::Table => "Table",
         Pane::Trace => "Flow",
-        Pane::Tracker => "Tracker",
-        Pane::Inspector => "Inspect",
+        // Short: from 110 columns six tabs share the right-hand column.
+        Pane::Tracker => "Vars",
+        Pane::Inspector => "Raw",
         Pane::Compare => "Vuln/fixed",
-        Pane::Workbench => "Workbench",
+        Pane::Workbench => "JWT",
+        Pane::Code => "Code",
     }
 }
 

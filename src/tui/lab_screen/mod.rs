@@ -59,12 +59,31 @@ pub struct Profile {
     pub fastapi: FastApiVersion,
     pub cors: CorsMode,
     pub secret: SecretKind,
+    /// A lab app of the content instead of the all-in-one demo API.
+    pub app: Option<AppSel>,
+}
+
+/// A lab app by its position among the catalog's lab apps (lessons in order), and which side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppSel {
+    pub index: u16,
+    pub vulnerable: bool,
+}
+
+impl AppSel {
+    /// The lab app a scenario names, if the catalog has it.
+    #[must_use]
+    pub fn for_scenario(catalog: &Catalog, s: &LabScenario) -> Option<Self> {
+        let id = s.app.as_deref()?;
+        let index = catalog.lessons.iter().flat_map(|l| l.lab_apps.iter()).position(|a| a.id == id)?;
+        Some(Self { index: u16::try_from(index).ok()?, vulnerable: s.vulnerable })
+    }
 }
 
 impl Profile {
     #[must_use]
     pub fn main(fastapi: FastApiVersion, cors: CorsMode) -> Self {
-        Self { fastapi, cors, secret: SecretKind::PerRun }
+        Self { fastapi, cors, secret: SecretKind::PerRun, app: None }
     }
 }
 
@@ -133,11 +152,19 @@ pub enum Pane {
     Inspector,
     Compare,
     Workbench,
+    Code,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 6] =
-        [Pane::Table, Pane::Trace, Pane::Tracker, Pane::Inspector, Pane::Compare, Pane::Workbench];
+    pub const ALL: [Pane; 7] = [
+        Pane::Table,
+        Pane::Trace,
+        Pane::Tracker,
+        Pane::Inspector,
+        Pane::Compare,
+        Pane::Workbench,
+        Pane::Code,
+    ];
 
     #[must_use]
     pub fn title(self) -> &'static str {
@@ -148,6 +175,7 @@ impl Pane {
             Pane::Inspector => text::PANE_INSPECTOR,
             Pane::Compare => text::PANE_COMPARE,
             Pane::Workbench => text::PANE_WORKBENCH,
+            Pane::Code => text::PANE_CODE,
         }
     }
 }
@@ -265,6 +293,7 @@ impl Form {
             if self.method.trim().is_empty() { "GET".to_owned() } else { self.method.trim().to_owned() };
         let path = if self.path.trim().is_empty() { "/".to_owned() } else { self.path.trim().to_owned() };
         LabRequest {
+            capture: Default::default(),
             id: "custom".into(),
             label: format!("{method} {path} (custom)"),
             method,
@@ -296,10 +325,13 @@ pub enum CompareKind {
     Expiry,
     /// A token forged with the hard-coded secret vs a secret from the environment.
     Secret,
+    /// The selected request, sent again to its lab app and to the app's vulnerable twin.
+    Twin,
 }
 
 impl CompareKind {
-    pub const ALL: [CompareKind; 3] = [CompareKind::Cors, CompareKind::Expiry, CompareKind::Secret];
+    pub const ALL: [CompareKind; 4] =
+        [CompareKind::Cors, CompareKind::Expiry, CompareKind::Secret, CompareKind::Twin];
 
     #[must_use]
     pub fn title(self) -> &'static str {
@@ -307,6 +339,9 @@ impl CompareKind {
             CompareKind::Cors => "CORS: allow_origins=[\"*\"] with credentials vs a trusted origin",
             CompareKind::Expiry => "JWT expiry: a verifier that skips exp vs the real check",
             CompareKind::Secret => "Signing secret: hard-coded \"mysecret123\" vs from the environment",
+            CompareKind::Twin => {
+                "Any lab app: the selected request, sent to the app and to its vulnerable twin"
+            }
         }
     }
 }
@@ -491,11 +526,19 @@ pub enum LabEffect {
         profile: Profile,
         request: Box<LabRequest>,
     },
+    /// A scenario's requests, one after the other (a later one may use what an earlier answer
+    /// gave: `{{alice_token}}`; a rate limit counts them in order).
+    Sequence {
+        profile: Profile,
+        requests: Vec<(RowId, Box<LabRequest>)>,
+    },
     Compare {
         id: u64,
         kind: CompareKind,
         request: Box<LabRequest>,
         fastapi: FastApiVersion,
+        /// The lab app of the selected request (`Twin` compares its two sides).
+        app: Option<AppSel>,
     },
     /// Sign the workbench claims; `exp_offset` in seconds from now (`None`: keep).
     Sign {
@@ -626,6 +669,7 @@ impl LabState {
             headers.push("Access-Control-Request-Headers: authorization".into());
         }
         LabRequest {
+            capture: Default::default(),
             id: "composed".into(),
             label: format!("{} {} · {}", route.method, route.path, preset.label),
             method: route.method.to_owned(),
@@ -786,23 +830,25 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             };
             let (id, requests) = (s.id.clone(), s.requests.clone());
             let mut profile = state.profile;
+            // A scenario about CORS runs against that configuration; one about a lab app, there.
             profile.cors = scenario_cors(s.cors.as_deref());
+            profile.app = AppSel::for_scenario(catalog, s);
             let effects = state.send_batch(&requests, Some(&id), false);
-            // A scenario about CORS runs against that configuration.
             for row_id in &state.last_batch.clone() {
                 if let Some(r) = state.row_mut(*row_id) {
                     r.profile = profile;
                 }
             }
-            effects
-                .into_iter()
-                .map(|e| match e {
-                    Effect::Lab(LabEffect::Send { id, request, .. }) => {
-                        Effect::Lab(LabEffect::Send { id, profile, request })
-                    }
-                    other => other,
-                })
-                .collect()
+            let mut sequence = Vec::new();
+            let mut rest = Vec::new();
+            for e in effects {
+                match e {
+                    Effect::Lab(LabEffect::Send { id, request, .. }) => sequence.push((id, request)),
+                    other => rest.push(other),
+                }
+            }
+            rest.push(Effect::Lab(LabEffect::Sequence { profile, requests: sequence }));
+            rest
         }
         LabMsg::NextRoute | LabMsg::PrevRoute => {
             state.route = cycle(state.route, ROUTES.len(), msg == LabMsg::NextRoute);
@@ -978,6 +1024,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
                 state.workbench.signed = Some(token.clone());
                 let request = LabRequest {
+                    capture: Default::default(),
                     id: "workbench".into(),
                     label: format!(
                         "GET /users/me · workbench token ({})",
@@ -1118,6 +1165,7 @@ fn primary(state: &mut LabState) -> Vec<Effect> {
                         .map(|r| r.request.clone())
                         .filter(|r| r.headers.iter().any(|h| h.to_ascii_lowercase().starts_with("origin:")))
                         .unwrap_or_else(|| LabRequest {
+                            capture: Default::default(),
                             id: "cors".into(),
                             label: "GET /items/ from https://evil.example".into(),
                             method: "GET".into(),
@@ -1131,7 +1179,23 @@ fn primary(state: &mut LabState) -> Vec<Effect> {
                             expect: Vec::new(),
                         })
                 }
+                // What was really sent (a captured token filled in), to be sent again.
+                CompareKind::Twin => {
+                    state.selected_row().map_or_else(LabRequest::default, |r| match &r.prepared {
+                        Some(p) => LabRequest {
+                            id: "twin".into(),
+                            label: format!("{} {}", p.method, p.target),
+                            method: p.method.clone(),
+                            path: p.target.clone(),
+                            headers: p.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect(),
+                            form: p.body.clone(),
+                            ..LabRequest::default()
+                        },
+                        None => r.request.clone(),
+                    })
+                }
                 CompareKind::Expiry | CompareKind::Secret => LabRequest {
+                    capture: Default::default(),
                     id: "jwt".into(),
                     label: "GET /users/me".into(),
                     method: "GET".into(),
@@ -1143,11 +1207,13 @@ fn primary(state: &mut LabState) -> Vec<Effect> {
                 },
             };
             state.comparison = Some(Comparison { kind, id, sides: None });
+            let app = state.selected_row().and_then(|r| r.profile.app);
             vec![Effect::Lab(LabEffect::Compare {
                 id,
                 kind,
                 request: Box::new(request),
                 fastapi: state.profile.fastapi,
+                app,
             })]
         }
         Pane::Workbench => {

@@ -18,6 +18,10 @@ use crate::lab::client::{LabClient, Outcome, prepare};
 use crate::lab::server::{self, RunningLab};
 use crate::lab::tokens::{self, Secret};
 use crate::lab::workbench::{self, HARDCODED_SECRET};
+use std::sync::Arc;
+
+use crate::lab::engine::AppSet;
+use crate::lab::scenario::Captures;
 use crate::lab::{CorsMode, LabConfig};
 use crate::tui::action::Action;
 use crate::tui::app::Screen;
@@ -47,9 +51,9 @@ pub struct LabRunner {
 impl LabRunner {
     /// Spawns the lab task on the current runtime; results go to `tx`.
     #[must_use]
-    pub fn spawn(tx: mpsc::Sender<Action>) -> Self {
+    pub fn spawn(tx: mpsc::Sender<Action>, apps: Arc<AppSet>) -> Self {
         let (cmds, rx) = mpsc::unbounded_channel();
-        let task = tokio::spawn(actor(rx, tx, Secret::from_env_or_random()));
+        let task = tokio::spawn(actor(rx, tx, Secret::from_env_or_random(), apps));
         Self { cmds, task, main: None }
     }
 
@@ -88,14 +92,21 @@ struct Instance {
 struct Actor {
     tx: mpsc::Sender<Action>,
     secret: Secret,
+    /// The content's lab apps (a profile may name one).
+    apps: Arc<AppSet>,
     servers: Vec<Instance>,
     /// Requests still in flight: stopped with the servers, so no answer outlives its lab (a
     /// reopened lab numbers its rows from 1 again).
     inflight: Vec<JoinHandle<()>>,
 }
 
-async fn actor(mut rx: mpsc::UnboundedReceiver<Cmd>, tx: mpsc::Sender<Action>, secret: Secret) {
-    let mut a = Actor { tx, secret, servers: Vec::new(), inflight: Vec::new() };
+async fn actor(
+    mut rx: mpsc::UnboundedReceiver<Cmd>,
+    tx: mpsc::Sender<Action>,
+    secret: Secret,
+    apps: Arc<AppSet>,
+) {
+    let mut a = Actor { tx, secret, apps, servers: Vec::new(), inflight: Vec::new() };
     while let Some(cmd) = rx.recv().await {
         match cmd {
             Cmd::Main(profile) => {
@@ -147,7 +158,14 @@ impl Actor {
         if let Some(i) = self.servers.iter().find(|i| i.profile == profile) {
             return Some(i.client.clone());
         }
-        let cfg = LabConfig::new(profile.fastapi, profile.cors).with_secret(self.secret_for(profile));
+        let mut cfg = LabConfig::new(profile.fastapi, profile.cors)
+            .with_secret(self.secret_for(profile))
+            .with_apps(self.apps.clone());
+        if let Some(sel) = profile.app
+            && let Some(app) = self.apps.apps.get(usize::from(sel.index))
+        {
+            cfg = cfg.with_app(app.id.clone()).with_vulnerable(sel.vulnerable);
+        }
         let started = server::start(cfg).await;
         let mut lab = match started {
             Ok(lab) => lab,
@@ -226,8 +244,43 @@ impl Actor {
                     let _ = tx.send(msg(m)).await;
                 }));
             }
-            LabEffect::Compare { id, kind, request, fastapi } => {
-                let result = self.compare(kind, &request, fastapi).await;
+            LabEffect::Sequence { profile, requests } => {
+                let Some(client) = self.ensure(profile).await else {
+                    for (id, _) in requests {
+                        let error = "the demo API is not running".to_owned();
+                        let _ = self.tx.send(msg(LabMsg::Failed { id, error })).await;
+                    }
+                    return;
+                };
+                let tx = self.tx.clone();
+                let secret = self.secret_for(profile);
+                self.inflight.retain(|t| !t.is_finished());
+                self.inflight.push(tokio::spawn(async move {
+                    let mut captures = Captures::default();
+                    for (id, written) in requests {
+                        let request = captures.apply(&written);
+                        let prepared = match prepare(&request, &secret, tokens::now()) {
+                            Ok(p) => p,
+                            Err(e) => {
+                                let _ = tx.send(msg(LabMsg::Failed { id, error: e.to_string() })).await;
+                                continue;
+                            }
+                        };
+                        let _ =
+                            tx.send(msg(LabMsg::Prepared { id, prepared: Box::new(prepared.clone()) })).await;
+                        let m = match client.send(&prepared, &format!("{REQ_PREFIX}{id}")).await {
+                            Ok(outcome) => {
+                                captures.record(&written, &outcome.body);
+                                LabMsg::Done { id, outcome: Box::new(outcome) }
+                            }
+                            Err(e) => LabMsg::Failed { id, error: e.to_string() },
+                        };
+                        let _ = tx.send(msg(m)).await;
+                    }
+                }));
+            }
+            LabEffect::Compare { id, kind, request, fastapi, app } => {
+                let result = self.compare(kind, &request, fastapi, app).await;
                 let _ = self.tx.send(msg(LabMsg::Compared { id, result: Box::new(result) })).await;
             }
             LabEffect::Sign { mut claims, with, exp_offset } => {
@@ -270,9 +323,27 @@ impl Actor {
         kind: CompareKind,
         request: &LabRequest,
         fastapi: crate::lab::FastApiVersion,
+        app: Option<super::AppSel>,
     ) -> Result<[Side; 2], String> {
         let base = Profile::main(fastapi, CorsMode::Off);
         match kind {
+            CompareKind::Twin => {
+                let sel = app
+                    .filter(|sel| {
+                        self.apps.apps.get(usize::from(sel.index)).is_some_and(|a| a.vulnerable.is_some())
+                    })
+                    .ok_or(super::text::TWIN_NEEDS_APP)?;
+                let id = self.apps.apps[usize::from(sel.index)].id.clone();
+                let fixed = Profile { app: Some(super::AppSel { vulnerable: false, ..sel }), ..base };
+                let twin = Profile { app: Some(super::AppSel { vulnerable: true, ..sel }), ..base };
+                let mut a = self.send_one(twin, request, "twin-vulnerable").await?;
+                let mut b = self.send_one(fixed, request, "twin-fixed").await?;
+                a.label = format!("Vulnerable twin: lab --code {id} --vulnerable");
+                a.note = "The app with the mistake its lesson teaches (see the Code tab).".into();
+                b.label = format!("Fixed: lab --code {id}");
+                b.note = "The same request against the app as it should be written.".into();
+                Ok([a, b])
+            }
             CompareKind::Cors => {
                 let wild = Profile { cors: CorsMode::Wildcard, ..base };
                 let trusted = Profile { cors: CorsMode::Trusted, ..base };
@@ -401,9 +472,81 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_scenario_runs_in_order_with_captures_and_its_twin_answers_side_by_side() {
+        let (tx, mut rx) = mpsc::channel(QUEUE);
+        let apps = AppSet::shipped();
+        let index = apps.apps.iter().position(|a| a.id == "invoices_app").unwrap();
+        let mut runner = LabRunner::spawn(tx, apps);
+        let sel = super::super::AppSel { index: u16::try_from(index).unwrap(), vulnerable: false };
+        let profile = Profile { app: Some(sel), ..Profile::main(FastApiVersion::NEWEST, CorsMode::Off) };
+        let login = LabRequest {
+            id: "login".into(),
+            method: "POST".into(),
+            path: "/token".into(),
+            form: Some("username=alice&password=wonderland".into()),
+            capture: [("t".to_owned(), "body.access_token".to_owned())].into(),
+            ..LabRequest::default()
+        };
+        let foreign = LabRequest {
+            id: "foreign".into(),
+            method: "GET".into(),
+            path: "/invoices/2".into(),
+            headers: vec!["Authorization: Bearer {{t}}".into()],
+            ..LabRequest::default()
+        };
+        runner.run(LabEffect::Sequence {
+            profile,
+            requests: vec![(1, Box::new(login)), (2, Box::new(foreign))],
+        });
+        let mut sent = None;
+        let mut status = None;
+        while status.is_none() {
+            match rx.recv().await {
+                Some(Action::Lab(LabMsg::Prepared { id: 2, prepared })) => sent = Some(*prepared),
+                Some(Action::Lab(LabMsg::Done { id: 2, outcome })) => status = Some(outcome.status),
+                Some(Action::Lab(LabMsg::Failed { error, .. })) => panic!("{error}"),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        assert_eq!(status, Some(404), "Bob's invoice is hidden from Alice in the fixed app");
+        let sent = sent.unwrap();
+        assert!(
+            sent.headers.iter().any(|(n, v)| n == "Authorization" && v.starts_with("Bearer eyJ")),
+            "{sent:?}"
+        );
+        let again = LabRequest {
+            method: sent.method,
+            path: sent.target,
+            headers: sent.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect(),
+            ..LabRequest::default()
+        };
+        runner.run(LabEffect::Compare {
+            id: 3,
+            kind: CompareKind::Twin,
+            request: Box::new(again),
+            fastapi: FastApiVersion::NEWEST,
+            app: Some(sel),
+        });
+        loop {
+            if let Some(Action::Lab(LabMsg::Compared { id: 3, result })) = rx.recv().await {
+                let [vulnerable, fixed] = (*result).unwrap();
+                assert_eq!(
+                    (vulnerable.status, fixed.status),
+                    (Some(200), Some(404)),
+                    "{vulnerable:?} {fixed:?}"
+                );
+                assert!(vulnerable.body.contains("\"owner\":\"bob\""), "{}", vulnerable.body);
+                break;
+            }
+        }
+        runner.shutdown().await;
+    }
+
+    #[tokio::test]
     async fn the_runner_starts_sends_traces_and_stops_over_real_http() {
         let (tx, mut rx) = mpsc::channel(QUEUE);
-        let mut runner = LabRunner::spawn(tx);
+        let mut runner = LabRunner::spawn(tx, AppSet::shipped());
         let state = LabState::new(0, None);
         runner.sync(&Screen::Lab(Box::new(state.clone())));
         let Some(Action::Lab(LabMsg::Started { base_url, .. })) = rx.recv().await else { panic!("no start") };
@@ -426,9 +569,11 @@ mod tests {
         old.profile.fastapi = FastApiVersion::new(0, 121, 3);
         runner.sync(&Screen::Lab(Box::new(old.clone())));
         runner.run(LabEffect::Compare {
+            app: None,
             id: 9,
             kind: CompareKind::Secret,
             request: Box::new(LabRequest {
+                capture: Default::default(),
                 id: "x".into(),
                 label: "x".into(),
                 method: "GET".into(),

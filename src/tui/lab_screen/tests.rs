@@ -59,8 +59,12 @@ pub(crate) async fn exchange(
     };
     let prepared = prepare(request, &secret, tokens::now()).unwrap();
     let (sink, mut rx) = crate::lab::trace::channel(256);
-    let cfg =
+    let mut cfg =
         LabConfig::new(profile.fastapi, profile.cors).with_secret(secret).with_trace(sink).with_port(8000);
+    if let Some(sel) = profile.app {
+        let id = cfg.apps.apps[usize::from(sel.index)].id.clone();
+        cfg = cfg.with_app(id).with_vulnerable(sel.vulnerable);
+    }
     let mut builder = Request::builder()
         .method(prepared.method.as_str())
         .uri(prepared.target.as_str())
@@ -91,8 +95,12 @@ pub(crate) async fn answer_all(app: &mut App) {
         .filter(|r| r.state == RowState::Sending)
         .map(|r| (r.id, r.profile, r.request.clone()))
         .collect();
-    for (id, profile, request) in pending {
+    // In order, values captured from earlier answers filled in, as the runner does.
+    let mut captures = crate::lab::scenario::Captures::default();
+    for (id, profile, written) in pending {
+        let request = captures.apply(&written);
         let (prepared, outcome, events) = exchange(profile, &request, &format!("{REQ_PREFIX}{id}")).await;
+        captures.record(&written, &outcome.body);
         app.update(Action::Lab(LabMsg::Prepared { id, prepared: Box::new(prepared) }));
         for e in events {
             app.update(Action::Lab(LabMsg::Trace(Box::new(e))));
@@ -104,11 +112,31 @@ pub(crate) async fn answer_all(app: &mut App) {
 fn sends(effects: &[Effect]) -> Vec<RowId> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::Lab(LabEffect::Send { id, .. }) => Some(*id),
-            _ => None,
+        .flat_map(|e| match e {
+            Effect::Lab(LabEffect::Send { id, .. }) => vec![*id],
+            Effect::Lab(LabEffect::Sequence { requests, .. }) => requests.iter().map(|(id, _)| *id).collect(),
+            _ => Vec::new(),
         })
         .collect()
+}
+
+#[test]
+fn a_lab_app_scenario_is_sent_in_order_to_its_app() {
+    let mut app = lab_app(80, 24);
+    let want = scenarios(&app.catalog).iter().position(|s| s.id == "bola-vulnerable").unwrap();
+    lab_mut(&mut app).scenario_sel = want;
+    let effects = app.update(Action::Lab(LabMsg::SendScenario));
+    let sequence = effects.iter().find_map(|e| match e {
+        Effect::Lab(LabEffect::Sequence { profile, requests }) => Some((*profile, requests.len())),
+        _ => None,
+    });
+    let (profile, n) = sequence.expect("a scenario is one sequence");
+    assert_eq!(n, 2);
+    let sel = profile.app.expect("sent to its lab app");
+    let apps: Vec<&str> =
+        app.catalog.lessons.iter().flat_map(|l| l.lab_apps.iter().map(|a| a.id.as_str())).collect();
+    assert_eq!(apps[usize::from(sel.index)], "invoices_app");
+    assert!(sel.vulnerable, "the twin");
 }
 
 #[tokio::test]

@@ -18,6 +18,9 @@ pub const PANE_TRACKER: &str = "Tracker";
 pub const PANE_INSPECTOR: &str = "Inspector";
 pub const PANE_COMPARE: &str = "Vulnerable vs fixed";
 pub const PANE_WORKBENCH: &str = "Token workbench";
+pub const PANE_CODE: &str = "The FastAPI program that answered";
+pub const CODE_NONE: &str =
+    "Select a request: the FastAPI program that answered it shows here, at the line that decided.";
 
 pub const COL_STEP: &str = "Step";
 pub const COL_ACTION: &str = "Action";
@@ -40,7 +43,7 @@ pub const CLIENT_HEADERS: &str =
     "(the client adds host, accept: */* and x-apisec-request-id, which finds the trace)";
 pub const INSPECT_NO_RESPONSE: &str = "(no response yet)";
 
-pub const COMPARE_HINT: &str = "1 CORS wildcard vs trusted · 2 no expiry check vs expiry · 3 secret in code vs from the environment · Enter runs it";
+pub const COMPARE_HINT: &str = "1 CORS · 2 JWT expiry · 3 signing secret · 4 a lab app and its twin (select its request first) · Enter runs it";
 pub const COMPARE_EMPTY: &str = "Pick a comparison (1-3) and press Enter.";
 pub const COMPARE_DIFFERS: &str = "◆ differs";
 pub const VULNERABLE: &str = "Vulnerable";
@@ -160,3 +163,5 @@ pub const NOT_A_TERMINAL: &str = "apisec-tutor: stdout is not a terminal, so the
 pub fn scenario_ready(id: &str) -> String {
     format!("Scenario {id} is ready: press s to send it (Enter sends the single request above).")
 }
+
+pub const TWIN_NEEDS_APP: &str = "select a request sent to a lab app that has a vulnerable twin (e.g. scenario bola-fixed), then press Enter";

@@ -63,6 +63,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, state: &LabState) {
         Pane::Inspector => inspector(frame, a.pane, t, state),
         Pane::Compare => compare(frame, a.pane, t, state),
         Pane::Workbench => workbench(frame, a.pane, t, state),
+        Pane::Code => super::lab_code::render(frame, a.pane, t, &app.catalog, state),
     }
 }
 
@@ -744,6 +745,46 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_code_pane_shows_the_program_at_the_check_that_stopped_the_request() {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut app = lab_app(w, h);
+            app.update(Action::Lab(LabMsg::ReplaySeed));
+            answer_all(&mut app).await;
+            // The wrong token: the handler's own comparison refused it.
+            app.update(Action::Top);
+            app.update(Action::Down);
+            app.update(Action::Lab(LabMsg::Pane(Pane::Code)));
+            let t = text(&app);
+            assert!(t.contains("lab --code seed1_app · line"), "{t}");
+            assert!(t.contains("if token != \"securetoken\":"), "{t}");
+            insta::assert_snapshot!(format!("lab_code_{w}x{h}"), draw(&app));
+        }
+    }
+
+    #[tokio::test]
+    async fn the_code_pane_follows_a_lab_app_scenario_to_its_twin() {
+        let mut app = lab_app(80, 24);
+        for (id, owner_check) in [("bola-fixed", true), ("bola-vulnerable", false)] {
+            let at = scenarios(&app.catalog).iter().position(|s| s.id == id).unwrap();
+            lab_mut(&mut app).scenario_sel = at;
+            app.update(Action::Lab(LabMsg::SendScenario));
+            answer_all(&mut app).await;
+            // Alice reading Bob's invoice is the scenario's request about it.
+            let row = lab(&app).rows.iter().rposition(|r| r.request.id == "foreign-invoice").unwrap();
+            lab_mut(&mut app).selected = row;
+            app.update(Action::Lab(LabMsg::Pane(Pane::Code)));
+            let t = text(&app);
+            if owner_check {
+                assert!(t.contains("lab --code invoices_app · line"), "{t}");
+                assert!(t.contains("record[\"owner\"] != current_user.username"), "{t}");
+            } else {
+                assert!(t.contains("lab --code invoices_app --vulnerable"), "{t}");
+                assert!(t.contains("# VULNERABLE: no owner check"), "{t}");
+            }
+        }
+    }
+
+    #[tokio::test]
     async fn inspector_shows_raw_request_response_and_round_trip() {
         for (w, h) in [(80, 24), (120, 40)] {
             let mut app = lab_app(w, h);
@@ -776,7 +817,7 @@ mod tests {
             // Both sides answered by the real router, as the runner would.
             let mut sides = Vec::new();
             for cors in [crate::lab::CorsMode::Wildcard, crate::lab::CorsMode::Trusted] {
-                let profile = Profile { fastapi, cors, secret: SecretKind::PerRun };
+                let profile = Profile { fastapi, cors, secret: SecretKind::PerRun, app: None };
                 let (p, o, _) = exchange(profile, &request, "cmp").await;
                 let mut sent = vec![format!("{} {}", p.method, p.target)];
                 sent.extend(p.headers.iter().map(|(n, v)| format!("{n}: {v}")));
@@ -882,7 +923,7 @@ mod tests {
             let tabs = crate::tui::lab_screen::layout::areas_for(size, lab(&app)).tabs;
             let t = text(&app);
             let line = t.lines().nth(usize::from(tabs.y)).unwrap().trim_matches('"').to_owned();
-            let col = line.find("Inspect").map(|b| line[..b].chars().count()).unwrap();
+            let col = line.find("Raw").map(|b| line[..b].chars().count()).unwrap();
             app.update(Action::Click { col: u16::try_from(col).unwrap(), row: tabs.y });
             assert_eq!(lab(&app).pane, Pane::Inspector, "{w}x{h}: {line}");
         }

@@ -3,6 +3,7 @@
 pub mod flow;
 pub mod home;
 pub mod lab;
+pub mod lab_code;
 pub mod overlay;
 pub mod quiz;
 pub mod reader;

@@ -1,0 +1,188 @@
+//! Replays every lab-app scenario recorded from the programs `apisec-tutor lab --code` writes,
+//! run under real FastAPI (`tests/fixtures/lab-apps/<version>.json`, made by
+//! `scripts/record-fastapi-fixtures`), against the engine: status, every header in order
+//! (uvicorn's `date` and `server` aside) and body bytes. Each scenario starts with fresh
+//! rate-limit memory and sends its requests in order, as the recording did; the tokens real
+//! FastAPI issued (and the later requests carry) are verified by meaning, not by bytes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test file: a failed unwrap is a failed test
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use apisec_tutor::lab::engine::AppSet;
+use apisec_tutor::lab::pyish::latin1;
+use apisec_tutor::lab::tokens::{self, Secret};
+use apisec_tutor::lab::{CorsMode, FastApiVersion, LabConfig, router};
+use axum::body::Body;
+use axum::http::{HeaderName, HeaderValue, Request};
+use http_body_util::BodyExt;
+use serde::Deserialize;
+use tower::ServiceExt;
+
+#[derive(Debug, Deserialize)]
+struct File {
+    fastapi: String,
+    jwt_secret: String,
+    scenarios: Vec<Scenario>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Scenario {
+    scenario: String,
+    app: String,
+    vulnerable: bool,
+    requests: Vec<Exchange>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Exchange {
+    id: String,
+    request: Sent,
+    response: Received,
+}
+
+#[derive(Debug, Deserialize)]
+struct Sent {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Received {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+fn files() -> Vec<File> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lab-apps");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    assert_eq!(paths.len(), 2, "one recording per pinned FastAPI version in {}", dir.display());
+    paths.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
+}
+
+/// An issued token: same claims as real FastAPI's (but `exp`, which follows the clock), an
+/// HS256 JWT that verifies with the recording's secret.
+fn token_differences(secret: &Secret, ours: &str, theirs: &str) -> Vec<String> {
+    let mut diffs = Vec::new();
+    match tokens::verify(ours, secret) {
+        Err(e) => diffs.push(format!("our token does not verify: {e}")),
+        Ok(claims) => {
+            if ours.split('.').next() != theirs.split('.').next() {
+                diffs.push(format!("header segment differs from PyJWT's: {ours} vs {theirs}"));
+            }
+            let (_, recorded) = tokens::inspect(theirs).unwrap();
+            for claim in ["sub", "scope", "role"] {
+                if claims.get(claim) != recorded.get(claim) {
+                    diffs.push(format!(
+                        "{claim}: {:?} (real FastAPI: {:?})",
+                        claims.get(claim),
+                        recorded.get(claim)
+                    ));
+                }
+            }
+        }
+    }
+    diffs
+}
+
+fn differences(
+    secret: &Secret,
+    want: &Received,
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Vec<String> {
+    let mut diffs = Vec::new();
+    if status != want.status {
+        diffs.push(format!("status {status} (real FastAPI: {})", want.status));
+    }
+    let theirs: Option<serde_json::Value> = serde_json::from_str(&want.body).ok();
+    let issued = theirs.as_ref().and_then(|v| v.get("access_token")).and_then(|t| t.as_str());
+    let keep = |(n, _): &&(String, String)| {
+        n != "date" && n != "server" && !(issued.is_some() && n == "content-length")
+    };
+    let ours_h: Vec<&(String, String)> = headers.iter().filter(keep).collect();
+    let want_h: Vec<&(String, String)> = want.headers.iter().filter(keep).collect();
+    if ours_h != want_h {
+        diffs.push(format!("headers {ours_h:?}\n      (real FastAPI: {want_h:?})"));
+    }
+    match issued {
+        Some(theirs_token) => {
+            let ours: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+            let ours_token = ours.get("access_token").and_then(|t| t.as_str()).unwrap_or_default();
+            diffs.extend(token_differences(secret, ours_token, theirs_token));
+            if ours.get("token_type") != theirs.as_ref().and_then(|v| v.get("token_type")) {
+                diffs.push(format!("body {ours} (real FastAPI: {})", want.body));
+            }
+        }
+        None if body != want.body.as_bytes() => {
+            diffs.push(format!("body {:?} (real FastAPI: {:?})", String::from_utf8_lossy(body), want.body));
+        }
+        None => {}
+    }
+    diffs
+}
+
+#[tokio::test]
+async fn every_lab_app_scenario_answers_as_its_generated_fastapi_program() {
+    let shipped = AppSet::shipped();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for file in files() {
+        let version = FastApiVersion::parse(&file.fastapi).unwrap();
+        let secret = Secret::new(file.jwt_secret.as_bytes());
+        assert!(!file.scenarios.is_empty(), "{}: no lab-app scenarios recorded", file.fastapi);
+        for s in &file.scenarios {
+            assert!(shipped.get(&s.app).is_some(), "{}: no shipped lab app {}", s.scenario, s.app);
+            // One engine per scenario, shared by its requests: the rate limiter remembers.
+            let cfg = LabConfig::new(version, CorsMode::Off)
+                .with_secret(secret.clone())
+                .with_apps(Arc::new(shipped.fresh()))
+                .with_app(s.app.clone())
+                .with_vulnerable(s.vulnerable)
+                .with_port(8000);
+            let app = router(cfg);
+            for x in &s.requests {
+                let mut builder =
+                    Request::builder().method(x.request.method.as_str()).uri(x.request.target.as_str());
+                for (name, value) in &x.request.headers {
+                    builder = builder.header(
+                        HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                        HeaderValue::from_bytes(value.as_bytes()).unwrap(),
+                    );
+                }
+                let request =
+                    builder.body(x.request.body.clone().map_or_else(Body::empty, Body::from)).unwrap();
+                let response = app.clone().oneshot(request).await.unwrap();
+                let status = response.status().as_u16();
+                let headers: Vec<(String, String)> = response
+                    .headers()
+                    .iter()
+                    .map(|(n, v)| (n.as_str().to_owned(), latin1(v.as_bytes())))
+                    .collect();
+                let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+                count += 1;
+                for d in differences(&secret, &x.response, status, &headers, &body) {
+                    failures.push(format!(
+                        "{} {} {}{}: {d}",
+                        file.fastapi,
+                        s.scenario,
+                        x.id,
+                        if s.vulnerable { " (twin)" } else { "" }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {count} answers differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(count >= 20, "only {count} requests recorded");
+}
