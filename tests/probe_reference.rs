@@ -1,7 +1,8 @@
 //! The probe: planning offline from the OpenAPI documents recorded from the real FastAPI reference
 //! apps (tests/fixtures/probe/*.openapi.json, by scripts/probe-reference), and the attacks run
-//! against the embedded demo API serving each app (the demo API does not serve /openapi.json
-//! yet, so the recorded document stands in for it, as `--openapi FILE` does).
+//! against the embedded demo API serving each app, with the recorded document (as `--openapi FILE`
+//! does), so the attacks follow what real FastAPI declares. tests/probe_cli.rs and
+//! tests/probe_tokens.rs also probe through the demo's own /openapi.json.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

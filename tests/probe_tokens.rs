@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 
 use apisec_tutor::content::load_embedded;
-use apisec_tutor::lab::{CorsMode, LabConfig, RefApp, server};
+use apisec_tutor::lab::{CorsMode, LabConfig, server};
 use apisec_tutor::probe::lessons::{self, Teach};
 use apisec_tutor::probe::openapi;
 use apisec_tutor::probe::{self, Login, Options, ProbeError, Report, Severity, Token, analyze, tokens};
@@ -129,7 +129,7 @@ fn opts(base: &str) -> Options {
 async fn the_demo_jwt_app_answers_every_token_attack_as_real_fastapi_did() {
     // Same status, same challenge headers, byte-identical body (by SHA-256) for every request.
     let lab =
-        server::start(LabConfig::new(Default::default(), CorsMode::Off).with_app(RefApp::Jwt)).await.unwrap();
+        server::start(LabConfig::new(Default::default(), CorsMode::Off).with_app("jwt_app")).await.unwrap();
     let ops = openapi::operations(&doc("jwt_app")).unwrap();
     let o = Options { login: Login::parse("johndoe:secret"), ..opts(&lab.base_url) };
     let demo = probe::run(&ops, o).await.unwrap();
@@ -149,7 +149,7 @@ async fn the_demo_jwt_app_answers_every_token_attack_as_real_fastapi_did() {
 #[tokio::test]
 async fn a_wrong_login_stops_the_probe_with_the_reason() {
     let lab =
-        server::start(LabConfig::new(Default::default(), CorsMode::Off).with_app(RefApp::Jwt)).await.unwrap();
+        server::start(LabConfig::new(Default::default(), CorsMode::Off).with_app("jwt_app")).await.unwrap();
     let ops = openapi::operations(&doc("jwt_app")).unwrap();
     let o = Options { login: Login::parse("johndoe:wrong"), ..opts(&lab.base_url) };
     let err = probe::run(&ops, o).await.unwrap_err();
@@ -214,7 +214,7 @@ fn every_lesson_section_a_finding_names_exists_and_teaches_it() {
 #[tokio::test]
 async fn a_token_given_with_token_is_attacked_like_one_from_login() {
     let lab =
-        server::start(LabConfig::new(Default::default(), CorsMode::Off).with_app(RefApp::Jwt)).await.unwrap();
+        server::start(LabConfig::new(Default::default(), CorsMode::Off).with_app("jwt_app")).await.unwrap();
     let answer: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/token", lab.base_url))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -241,4 +241,43 @@ async fn a_token_given_with_token_is_attacked_like_one_from_login() {
     let items = r.findings.iter().find(|f| f.operation == "GET /users/me/items").unwrap();
     assert_eq!((items.severity, items.teaches), (Severity::Info, Teach::ValidRefused));
     assert!(high(&r).is_empty());
+}
+
+/// The second lesson's own lab app (invoices with owners) and its vulnerable twin, probed through
+/// the /openapi.json the demo API serves, as a learner would probe their own app.
+async fn probe_invoices(vulnerable: bool) -> Report {
+    let config = LabConfig::new(Default::default(), CorsMode::Off)
+        .with_app("invoices_app")
+        .with_vulnerable(vulnerable);
+    let lab = server::start(config).await.unwrap();
+    let doc: serde_json::Value =
+        reqwest::get(format!("{}/openapi.json", lab.base_url)).await.unwrap().json().await.unwrap();
+    let ops = openapi::operations(&doc).unwrap();
+    let o = Options {
+        login: Login::parse("alice:wonderland"),
+        as_other: Login::parse("bob:builder"),
+        ..opts(&lab.base_url)
+    };
+    let report = probe::run(&ops, o).await.unwrap();
+    lab.cancel.cancel();
+    report
+}
+
+#[tokio::test]
+async fn the_whose_data_lab_app_is_clean_and_its_vulnerable_twin_has_bola_and_no_login_limit() {
+    let twin = probe_invoices(true).await;
+    assert_eq!(high(&twin), [("GET /invoices/{invoice_id}".to_owned(), Teach::Bola)], "{:?}", twin.findings);
+    assert!(twin.findings.iter().any(|f| f.teaches == Teach::NoRateLimit), "{:?}", twin.findings);
+    let bola = twin.findings.iter().find(|f| f.teaches == Teach::Bola).unwrap();
+    assert!(bola.lesson.contains("whose-data"), "{}", bola.lesson);
+
+    let fixed = probe_invoices(false).await;
+    assert!(high(&fixed).is_empty(), "{:?}", fixed.findings);
+    let medium: Vec<_> = fixed.findings.iter().filter(|f| f.severity == Severity::Medium).collect();
+    assert!(medium.is_empty(), "the fixed app limits logins and hides foreign invoices: {medium:?}");
+    let by = |label: &str| fixed.exchanges.iter().find(|e| e.attack == label).unwrap();
+    let (foreign, missing) = (by(tokens::OTHER_USER), by(tokens::MISSING_OBJECT));
+    assert_eq!((foreign.status, missing.status), (Some(404), Some(404)));
+    assert_eq!(foreign.body_sha256, missing.body_sha256);
+    assert!(fixed.exchanges.iter().any(|e| e.attack == "wrong login burst" && e.status == Some(429)));
 }
