@@ -96,6 +96,16 @@ pub struct ProbeArgs {
     /// Output format (`--plain` text is the default).
     #[arg(long, value_enum, default_value_t = ProbeFormat::Plain)]
     pub format: ProbeFormat,
+    /// A valid bearer token of the first user: sent as is, then expired, re-signed, `alg: none`
+    /// and tampered.
+    #[arg(long, value_name = "TOKEN", conflicts_with = "login")]
+    pub token: Option<String>,
+    /// Log in as the first user at the tokenUrl the OpenAPI document declares.
+    #[arg(long, value_name = "USER:PASSWORD")]
+    pub login: Option<String>,
+    /// A second user: their token on the first user's object ids (object-level authorization).
+    #[arg(long, value_name = "USER:PASSWORD")]
+    pub as_other: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -103,6 +113,8 @@ pub enum ProbeFormat {
     Plain,
     Json,
     Junit,
+    /// A full-screen view of the report (needs a terminal).
+    Tui,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,8 @@
 //! The probe: planning offline from the OpenAPI documents recorded from the real FastAPI reference
 //! apps (tests/fixtures/probe/*.openapi.json, by scripts/probe-reference), and the attacks run
-//! against the embedded demo API serving each app (the demo API does not serve /openapi.json
-//! yet, so the recorded document stands in for it, as `--openapi FILE` does).
+//! against the embedded demo API serving each app, with the recorded document (as `--openapi FILE`
+//! does), so the attacks follow what real FastAPI declares. tests/probe_cli.rs and
+//! tests/probe_tokens.rs also probe through the demo's own /openapi.json.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -18,15 +19,7 @@ fn doc(app: &str) -> serde_json::Value {
 }
 
 fn opts(base: &str) -> Options {
-    Options {
-        base: base.to_owned(),
-        params: vec![],
-        burst: 10,
-        max_requests: 200,
-        rps: 1000.0,
-        unsafe_methods: false,
-        dry_run: false,
-    }
+    Options { rps: 1000.0, ..Options::new(base) }
 }
 
 #[test]
@@ -42,7 +35,9 @@ fn the_security_table_follows_what_fastapi_declares() {
     let cors = openapi::operations(&doc("cors_wildcard_app")).unwrap();
     assert_eq!(cors.len(), 1);
     assert_eq!((cors[0].method.as_str(), cors[0].path.as_str()), ("GET", "/items/"));
-    assert!(matches!(&cors[0].security[0].1, Scheme::OAuth2Password { token_url } if token_url == "token"));
+    assert!(
+        matches!(&cors[0].security[0].1, Scheme::OAuth2Password { token_url, .. } if token_url == "token")
+    );
 }
 
 #[tokio::test]
@@ -52,11 +47,11 @@ async fn a_dry_run_sends_nothing_and_the_budget_is_enforced() {
     let ops = openapi::operations(&doc("schemes_app")).unwrap();
     let mut o = opts("http://127.0.0.1:9");
     o.dry_run = true;
-    let all = probe::run(&ops, o.clone()).await;
+    let all = probe::run(&ops, o.clone()).await.unwrap();
     assert!(all.exchanges.len() > 10);
     assert!(all.exchanges.iter().all(|e| e.status.is_none()));
     o.max_requests = 5;
-    let capped = probe::run(&ops, o).await;
+    let capped = probe::run(&ops, o).await.unwrap();
     assert_eq!(capped.exchanges.len(), 5);
     assert_eq!(capped.skipped as usize, all.exchanges.len() - 5);
 }
@@ -79,7 +74,7 @@ fn only_loopback_and_private_targets_without_allow_remote() {
 async fn against_demo(app: &str, cors: CorsMode, name: &str) -> Report {
     let lab = server::start(LabConfig::new(Default::default(), cors).with_app(app)).await.unwrap();
     let ops = openapi::operations(&doc(name)).unwrap();
-    let report = probe::run(&ops, opts(&lab.base_url)).await;
+    let report = probe::run(&ops, opts(&lab.base_url)).await.unwrap();
     lab.cancel.cancel();
     report
 }
@@ -116,9 +111,10 @@ async fn the_demo_seed1_app_answers_401_without_a_challenge() {
     let r = against_demo("seed1_app", CorsMode::Off, "seed1_app").await;
     let f = r.findings.iter().find(|f| f.what.starts_with("401 without WWW-Authenticate")).unwrap();
     assert_eq!((f.operation.as_str(), f.severity), ("GET /items/", Severity::Medium));
+    // The failure message is the lesson section as the shipped content names it.
+    let catalog = apisec_tutor::content::load_embedded().unwrap();
+    let section = probe::lessons::describe(probe::Teach::NoChallenge, Some(&catalog));
+    assert!(section.contains(apisec_tutor::content::SectionKind::UnderTheHood.title()), "{section}");
     let xml = probe::junit(&r);
-    assert!(
-        xml.contains("<failure message=\"Medium\">lesson why-api-security, under_the_hood</failure>"),
-        "{xml}"
-    );
+    assert!(xml.contains(&format!("<failure message=\"Medium\">{section}</failure>")), "{xml}");
 }

@@ -6,7 +6,10 @@
 //! stay queued (exit 1) and the next push, Ralph back up, sends exactly them; with the push state
 //! deleted, a re-push is answered 409 per stored id and still counts as sent.
 //!
-//! Without the venv the test skips with a printed reason, except under CI (`CI` set), where it
+//! A second test stops Ralph in the middle of a push, between Ralph storing a batch and the push
+//! hearing back: the next push sends the rest and the LRS ends with every statement exactly once.
+//!
+//! Without the venv the tests skip with a printed reason, except under CI (`CI` set), where it
 //! fails: .ci/run builds the venv first.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -268,4 +271,134 @@ fn push_round_trips_through_ralph_and_survives_it_being_down() {
         all.len()
     );
     ralph.stop();
+}
+
+/// A reverse proxy in front of Ralph (as a class would run one) that stops Ralph mid-push: the
+/// `stop_at`-th POST reaches Ralph and is stored, then Ralph is stopped before its answer is
+/// relayed, so the push sees a 502 for a batch the LRS holds. Later requests get 502 until Ralph
+/// is back (a gateway with nothing behind it).
+mod outage {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use axum::body::{Body, to_bytes};
+    use axum::extract::{Request, State};
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+
+    use super::Ralph;
+
+    pub struct Proxy {
+        pub upstream: u16,
+        pub ralph: Mutex<Option<Ralph>>,
+        pub posts: AtomicUsize,
+        pub stop_at: usize,
+    }
+
+    async fn forward(State(p): State<Arc<Proxy>>, req: Request) -> Response {
+        let post = req.method() == axum::http::Method::POST;
+        let url = format!(
+            "http://127.0.0.1:{}{}",
+            p.upstream,
+            req.uri().path_and_query().map_or("/", |q| q.as_str())
+        );
+        let mut out = reqwest::Client::new().request(req.method().clone(), url);
+        for name in ["authorization", "content-type", "x-experience-api-version"] {
+            if let Some(v) = req.headers().get(name) {
+                out = out.header(name, v.as_bytes());
+            }
+        }
+        let Ok(body) = to_bytes(req.into_body(), 16 << 20).await else {
+            return StatusCode::BAD_REQUEST.into_response();
+        };
+        let Ok(answer) = out.body(body).send().await else {
+            return StatusCode::BAD_GATEWAY.into_response();
+        };
+        let status = answer.status().as_u16();
+        let bytes = answer.bytes().await.unwrap_or_default();
+        if post && p.posts.fetch_add(1, Ordering::SeqCst) + 1 == p.stop_at {
+            // Stored by Ralph; its answer is lost with it.
+            let ralph = p.ralph.lock().unwrap().take();
+            tokio::task::spawn_blocking(move || drop(ralph)).await.unwrap();
+            return StatusCode::BAD_GATEWAY.into_response();
+        }
+        Response::builder().status(status).body(Body::from(bytes)).unwrap()
+    }
+
+    /// Serves the proxy on `port` until the runtime ends.
+    pub async fn serve(port: u16, proxy: Arc<Proxy>) {
+        let app = axum::Router::new().fallback(forward).with_state(proxy);
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    }
+}
+
+#[test]
+fn ralph_stopped_in_the_middle_of_a_push_loses_nothing_and_duplicates_nothing() {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+
+    use apisec_tutor::progress::push::{PushConfig, push as push_now};
+
+    let Some(venv) = ralph_venv() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but the Ralph venv is missing: .ci/run must run `scripts/ralph-lrs setup`"
+        );
+        eprintln!("SKIPPED: no Ralph venv (run `scripts/ralph-lrs setup` to build it)");
+        return;
+    };
+    let catalog = content::load_embedded().unwrap();
+    let map = ContentMap::from_catalog(&catalog);
+    let actor = Actor::parse(ACTOR).unwrap();
+    let mut progress = Progress::new();
+    session(&catalog, &mut progress, 1_700_000_000);
+    session(&catalog, &mut progress, 1_700_100_000);
+    let all = xapi::statements(&progress, &actor, &map);
+    const BATCH: usize = 5;
+    const STOP_AT: usize = 3;
+    assert!(all.len() > BATCH * (STOP_AT + 1), "enough statements for batches after the outage");
+
+    let lrs_dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let (ralph_port, proxy_port) = (free_port(), free_port());
+    let proxy = Arc::new(outage::Proxy {
+        upstream: ralph_port,
+        ralph: std::sync::Mutex::new(Some(Ralph::start(&venv, lrs_dir.path(), ralph_port))),
+        posts: AtomicUsize::new(0),
+        stop_at: STOP_AT,
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    rt.block_on(outage::serve(proxy_port, proxy.clone()));
+    let mut cfg = PushConfig::new(&format!("http://127.0.0.1:{proxy_port}"), AUTH).unwrap();
+    cfg.batch = BATCH;
+    cfg.retries = 2;
+    cfg.backoff = Duration::from_millis(20);
+
+    // 1. Ralph stops during the push, after storing the third batch and before answering it.
+    let first = rt.block_on(push_now(&all, state.path(), &cfg)).unwrap();
+    assert!(proxy.ralph.lock().unwrap().is_none(), "Ralph was stopped during the push");
+    let acked = BATCH * (STOP_AT - 1);
+    assert_eq!((first.sent, first.skipped, first.queued), (acked, 0, all.len() - acked));
+    assert!(first.unavailable.as_deref().is_some_and(|u| u.contains("502")), "{:?}", first.unavailable);
+
+    // 2. Ralph back up: it holds the three batches that reached it, the third unacknowledged.
+    *proxy.ralph.lock().unwrap() = Some(Ralph::start(&venv, lrs_dir.path(), ralph_port));
+    assert_stored(&all[..BATCH * STOP_AT], &get_all(ralph_port).unwrap());
+
+    // 3. The next push sends the rest; the stored-but-unacknowledged batch is answered 409 and
+    //    counted as sent, not stored twice.
+    let second = rt.block_on(push_now(&all, state.path(), &cfg)).unwrap();
+    assert_eq!((second.sent, second.skipped, second.queued), (all.len() - acked, acked, 0));
+    assert!(second.unavailable.is_none());
+    assert_stored(&all, &get_all(ralph_port).unwrap());
+    eprintln!(
+        "Ralph outage: {} statements, {} acknowledged before the stop, {} stored but unacknowledged, {} sent after; {} in the LRS, each once",
+        all.len(),
+        acked,
+        BATCH,
+        second.sent,
+        all.len()
+    );
+    drop(rt);
 }

@@ -1,10 +1,11 @@
 //! `apisec-tutor probe URL`: see src/probe and docs/PROBE.md.
 
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use crate::Error;
 use crate::cli::{ProbeArgs, ProbeFormat};
-use crate::probe::{self, Options, Severity, openapi};
+use crate::probe::{self, Login, Options, Severity, Token, openapi};
 
 pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
     probe::check_target(&args.url, args.allow_remote).map_err(|e| Error::Usage(e.to_string()))?;
@@ -13,6 +14,16 @@ pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
         let (k, v) =
             p.split_once('=').ok_or_else(|| Error::Usage(format!("--param needs NAME=VALUE, got `{p}`")))?;
         params.push((k.to_owned(), v.to_owned()));
+    }
+    let login = |flag: &str, v: &Option<String>| -> Result<Option<Login>, Error> {
+        v.as_deref()
+            .map(|t| Login::parse(t).ok_or_else(|| Error::Usage(format!("{flag} needs USER:PASSWORD"))))
+            .transpose()
+    };
+    let first = login("--login", &args.login)?;
+    let as_other = login("--as-other", &args.as_other)?;
+    if as_other.is_some() && first.is_none() && args.token.is_none() {
+        return Err(Error::Usage("--as-other needs the first user too: --login or --token".into()));
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -43,8 +54,14 @@ pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
         rps: args.rps,
         unsafe_methods: args.unsafe_methods,
         dry_run: args.dry_run,
+        token: args.token.clone().map(Token),
+        login: first,
+        as_other,
     };
-    let report = runtime.block_on(probe::run(&ops, opts));
+    if args.format == ProbeFormat::Tui && !std::io::stdout().is_terminal() {
+        return Err(Error::Usage("--format tui needs a terminal; use --format plain, json or junit".into()));
+    }
+    let report = runtime.block_on(probe::run(&ops, opts)).map_err(|e| Error::Usage(e.to_string()))?;
     // The report quotes what the probed server sent (headers, bodies): it goes out through the
     // sanitizer like every other text, so a hostile server cannot drive the terminal.
     let text = match args.format {
@@ -56,6 +73,10 @@ pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
         }
         ProbeFormat::Junit => probe::junit(&report),
         ProbeFormat::Plain => probe::plain(&report),
+        ProbeFormat::Tui => {
+            probe::view::show(&report).map_err(|e| Error::io("showing the probe report", e))?;
+            String::new()
+        }
     };
     super::check::print_out(&text)?;
     let high = report.findings.iter().any(|f| f.severity >= Severity::High);
