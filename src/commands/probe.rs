@@ -74,7 +74,7 @@ pub fn run(args: &ProbeArgs) -> Result<ExitCode, Error> {
         ProbeFormat::Junit => probe::junit(&report),
         ProbeFormat::Plain => probe::plain(&report),
         ProbeFormat::Tui => {
-            probe::view::show(&report).map_err(|e| Error::io("showing the probe report", e))?;
+            crate::tui::probe_view::show(&report).map_err(|e| Error::io("showing the probe report", e))?;
             String::new()
         }
     };

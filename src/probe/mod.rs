@@ -8,13 +8,12 @@
 //! Layout: `openapi` (operations, schemes, path parameters), this file (the requests, including
 //! the logins and token attacks), `tokens` (forged JWTs), `analyze` (findings from the recorded
 //! exchanges alone), `lessons` (which lesson section teaches each finding, named from the catalog),
-//! `view` (`--format tui`). Tokens and passwords are held in memory only and never reported.
+//! `crate::tui::probe_view` (`--format tui`). Tokens and passwords are held in memory only and never reported.
 
 pub mod analyze;
 pub mod lessons;
 pub mod openapi;
 pub mod tokens;
-pub mod view;
 
 use std::collections::BTreeMap;
 use std::fmt;

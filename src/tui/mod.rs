@@ -13,6 +13,7 @@ pub mod keymap;
 pub mod lab_screen;
 pub mod layout;
 pub mod markdown;
+pub mod probe_view;
 pub mod quiz_screen;
 pub mod saved;
 pub mod strings;

@@ -11,7 +11,7 @@ use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Report, Severity};
+use crate::probe::{Report, Severity};
 use crate::safe_text::sanitize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,7 +181,7 @@ pub fn render(frame: &mut Frame<'_>, report: &Report, view: &View) {
 /// Shows the report until the learner quits.
 pub fn show(report: &Report) -> io::Result<()> {
     let dir = std::env::temp_dir().join("apisec-tutor");
-    let mut guard = crate::tui::terminal::TerminalGuard::enter(&dir)?;
+    let mut guard = super::terminal::TerminalGuard::enter(&dir)?;
     let mut view = View::default();
     loop {
         guard.terminal()?.draw(|f| render(f, report, &view))?;
