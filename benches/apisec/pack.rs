@@ -19,6 +19,9 @@ pub struct Template {
     lesson_dir: PathBuf,
     lesson: Value,
     quiz: Value,
+    /// Lab app ids of the lesson: renamed per copy (`_0001`: they are Python identifiers), with
+    /// every scenario's reference to them.
+    apps: BTreeSet<String>,
     /// Lab scenario ids of the lesson: renamed per copy, with every reference to them.
     scenarios: BTreeSet<String>,
 }
@@ -62,12 +65,18 @@ impl Template {
             .and_then(Value::as_sequence)
             .map(|s| s.iter().filter_map(|sc| str_field(sc, "id")).map(str::to_owned).collect())
             .unwrap_or_default();
+        let apps = lesson
+            .get("lab_apps")
+            .and_then(Value::as_sequence)
+            .map(|s| s.iter().filter_map(|a| str_field(a, "id")).map(str::to_owned).collect())
+            .unwrap_or_default();
         Ok(Template {
             label: label.to_owned(),
             lesson_dir: lesson_dir.to_path_buf(),
             lesson,
             quiz,
             scenarios,
+            apps,
         })
     }
 
@@ -87,7 +96,11 @@ impl Template {
         let mut bytes = 0;
         for n in 0..lessons {
             let suffix = format!("-{n:04}");
-            let rename = |v: &mut Value| rename_scenarios(v, &self.scenarios, &suffix);
+            let app_suffix = format!("_{n:04}");
+            let rename = |v: &mut Value| {
+                rename_scenarios(v, &self.scenarios, &suffix);
+                rename_scenarios(v, &self.apps, &app_suffix);
+            };
 
             let dir = out.join("lessons").join(format!("{lesson_id}{suffix}"));
             bytes += copy_dir(&self.lesson_dir, &dir)?;

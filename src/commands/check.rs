@@ -100,60 +100,94 @@ pub(crate) fn print_out(text: &str) -> Result<(), Error> {
 fn run_scenarios(sources: &[Source], catalog: &content::Catalog) -> Result<Vec<ContentError>, Error> {
     use crate::content::locate::FieldPath;
     use crate::lab::engine::AppSet;
-    use crate::lab::{FastApiVersion, LabConfig, plain, scenario, seed, server};
+    use crate::lab::server;
 
     let apps = Arc::new(AppSet::for_content(catalog));
     let runtime = server::runtime()?;
     let mut errors = Vec::new();
+    // The engine is deterministic in what `check` compares (status, detail, headers, stage), so a
+    // scenario identical to one already run (same app spec, same requests and expectations) has
+    // the same verdict: it is computed once and reported at every copy's own lines.
+    let mut verdicts: std::collections::HashMap<String, Vec<(FieldPath, String)>> =
+        std::collections::HashMap::new();
     for lesson in &catalog.lessons {
         for (si, s) in lesson.lab_scenarios.iter().enumerate() {
-            let at = FieldPath::root().key("lab_scenarios").index(si);
-            for version in [FastApiVersion::OLDEST, FastApiVersion::NEWEST] {
-                let base = LabConfig::new(version, crate::lab::CorsMode::Off).with_apps(apps.clone());
-                let locate = |path: &FieldPath, message: String| {
-                    let (file, line, col) = content::lab_check::locate(sources, &lesson.id, path)
-                        .unwrap_or_else(|| (lesson.id.clone().into(), 1, 1));
-                    ContentError::new(file, line, col, message)
-                };
-                let cfg = match scenario::config_for(base, s) {
-                    Ok(cfg) => cfg,
-                    Err(e) => {
-                        errors.push(locate(&at.key("app"), e.to_string()));
-                        continue;
-                    }
-                };
-                let (replayed, _) = match runtime.block_on(seed::replay(cfg, &s.requests)) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        errors.push(locate(&at, format!("scenario `{}` could not run: {e}", s.id)));
-                        continue;
-                    }
-                };
-                for (ri, r) in replayed.iter().enumerate() {
-                    let Some(expect) = plain::expectation_for(&r.request, version) else { continue };
-                    let ei = r.request.expect.iter().position(|e| std::ptr::eq(e, expect)).unwrap_or(0);
-                    let eat = at.key("requests").index(ri).key("expect").index(ei);
-                    let Some(row) = &r.row else {
-                        errors.push(locate(&eat, format!("request `{}`: its trace was lost", r.request.id)));
-                        continue;
-                    };
-                    for (field, diff) in plain::expectation_diffs(row, &r.outcome, expect) {
-                        let path = match field.strip_prefix("headers[").and_then(|i| i.strip_suffix(']')) {
-                            Some(i) => eat.key("headers").index(i.parse().unwrap_or(0)),
-                            None => eat.key(&field),
-                        };
-                        errors.push(locate(
-                            &path,
-                            format!(
-                                "scenario `{}`, request `{}` on FastAPI {version}: the engine answers {diff}",
-                                s.id, r.request.id
-                            ),
-                        ));
-                    }
+            let spec =
+                s.app.as_deref().and_then(|id| apps.get(id)).map(|a| a.variant(s.vulnerable).spec.clone());
+            let requests: Vec<_> = s
+                .requests
+                .iter()
+                .map(|r| (&r.method, &r.path, &r.headers, &r.form, &r.credential, &r.capture, &r.expect))
+                .collect();
+            let key = serde_json::to_string(&(&spec, &s.app.is_some(), &s.cors, &s.vulnerable, &requests))
+                .unwrap_or_default();
+            let verdict = match verdicts.get(&key) {
+                Some(v) => v.clone(),
+                None => {
+                    let v = scenario_verdict(&runtime, &apps, s);
+                    verdicts.insert(key, v.clone());
+                    v
                 }
+            };
+            let at = FieldPath::root().key("lab_scenarios").index(si);
+            for (path, message) in verdict {
+                let full = FieldPath([at.0.clone(), path.0].concat());
+                let (file, line, col) = content::lab_check::locate(sources, &lesson.id, &full)
+                    .unwrap_or_else(|| (lesson.id.clone().into(), 1, 1));
+                errors.push(ContentError::new(file, line, col, format!("scenario `{}`{message}", s.id)));
             }
         }
     }
     errors.dedup_by(|a, b| a.to_string() == b.to_string());
     Ok(errors)
+}
+
+/// What does not hold in one scenario, as (path inside the scenario, message).
+fn scenario_verdict(
+    runtime: &tokio::runtime::Runtime,
+    apps: &Arc<crate::lab::engine::AppSet>,
+    s: &content::LabScenario,
+) -> Vec<(content::locate::FieldPath, String)> {
+    use crate::content::locate::FieldPath;
+    use crate::lab::{FastApiVersion, LabConfig, plain, scenario, seed};
+
+    let mut out = Vec::new();
+    let root = FieldPath::root();
+    for version in [FastApiVersion::OLDEST, FastApiVersion::NEWEST] {
+        let base = LabConfig::new(version, crate::lab::CorsMode::Off).with_apps(apps.clone());
+        let cfg = match scenario::config_for(base, s) {
+            Ok(cfg) => cfg,
+            Err(e) => {
+                out.push((root.key("app"), format!(": {e}")));
+                continue;
+            }
+        };
+        let replayed = match runtime.block_on(seed::replay_in_process(cfg, &s.requests)) {
+            Ok(r) => r,
+            Err(e) => {
+                out.push((root.clone(), format!(" could not run: {e}")));
+                continue;
+            }
+        };
+        for (ri, r) in replayed.iter().enumerate() {
+            let Some(expect) = plain::expectation_for(&r.request, version) else { continue };
+            let ei = r.request.expect.iter().position(|e| std::ptr::eq(e, expect)).unwrap_or(0);
+            let eat = root.key("requests").index(ri).key("expect").index(ei);
+            let Some(row) = &r.row else {
+                out.push((eat, format!(", request `{}`: its trace was lost", r.request.id)));
+                continue;
+            };
+            for (field, diff) in plain::expectation_diffs(row, &r.outcome, expect) {
+                let path = match field.strip_prefix("headers[").and_then(|i| i.strip_suffix(']')) {
+                    Some(i) => eat.key("headers").index(i.parse().unwrap_or(0)),
+                    None => eat.key(&field),
+                };
+                out.push((
+                    path,
+                    format!(", request `{}` on FastAPI {version}: the engine answers {diff}", r.request.id),
+                ));
+            }
+        }
+    }
+    out
 }

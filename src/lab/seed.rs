@@ -128,6 +128,61 @@ async fn send_all(
     Ok(out)
 }
 
+/// The same replay without sockets: each request goes straight to the demo API's handler in
+/// this process (what `check` uses to run every scenario quickly). Same captures, same trace,
+/// same rows; the round trip is the handler's own time.
+pub async fn replay_in_process(cfg: LabConfig, requests: &[LabRequest]) -> Result<Vec<Replayed>, LabError> {
+    use axum::body::Body;
+    use axum::http::{HeaderName, HeaderValue, Request};
+    use http_body_util::BodyExt;
+
+    let (sink, mut rx) = super::trace::channel(4096);
+    let cfg = cfg.with_trace(sink);
+    let mut out = Vec::new();
+    let mut captures = Captures::default();
+    for (i, written) in requests.iter().enumerate() {
+        let step = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let id = format!("step-{step}");
+        let request = captures.apply(written);
+        let prepared = prepare(&request, &cfg.secret, tokens::now())?;
+        let bad = |reason: String| LabError::BadRequest { request: written.id.clone(), reason };
+        let mut builder = Request::builder()
+            .method(prepared.method.as_str())
+            .uri(prepared.target.as_str())
+            .header("host", "127.0.0.1")
+            .header(super::trace::REQUEST_ID_HEADER, id.as_str());
+        for (n, v) in &prepared.headers {
+            let name = HeaderName::from_bytes(n.as_bytes()).map_err(|e| bad(e.to_string()))?;
+            let value = HeaderValue::from_bytes(v.as_bytes()).map_err(|e| bad(e.to_string()))?;
+            builder = builder.header(name, value);
+        }
+        let body = prepared.body.clone().map_or_else(Body::empty, Body::from);
+        let http = builder.body(body).map_err(|e| bad(e.to_string()))?;
+        let started = std::time::Instant::now();
+        let response = super::router::handle(&cfg, http).await;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| LabError::Http(e.to_string()))?
+            .to_bytes()
+            .to_vec();
+        let outcome = Outcome { status, headers, body, elapsed: started.elapsed() };
+        captures.record(written, &outcome.body);
+        let events: Vec<TraceEvent> =
+            std::iter::from_fn(|| rx.try_recv()).filter(|e| e.req_id == id).collect();
+        let row = row_from_trace(step, &events);
+        out.push(Replayed { request: written.clone(), prepared, outcome, events, row });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
