@@ -929,4 +929,16 @@ fn check_runs_the_lab_scenarios_and_locates_what_does_not_hold() {
     assert!(
         check(dir.path()).stdout.contains("no lab app `note_app` in the content (did you mean `notes_app`?)")
     );
+    edit(dir.path(), lesson, "app: note_app\n    requests", "app: notes_app\n    requests");
+    // A request to a route the app does not have is named as such, not as a status difference.
+    edit(dir.path(), lesson, "path: /notes/1", "path: /note/1");
+    let r = check(dir.path());
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains(
+            "error: scenario `notes-bola`, request `own`: no route of `notes_app` serves GET /note/1"
+        ),
+        "{}",
+        r.stdout
+    );
 }

@@ -170,6 +170,23 @@ fn scenario_verdict(
             }
         };
         for (ri, r) in replayed.iter().enumerate() {
+            // A lab-app scenario is about its app's routes: a request no route serves is a
+            // mistake in the scenario, whatever its expectation says.
+            let unrouted = r.events.iter().any(|e| {
+                e.check == "route"
+                    && e.outcome == crate::lab::Outcome::Fail
+                    && e.vars.get("status").map(String::as_str) == Some("404")
+            });
+            if let (Some(app), true) = (&s.app, unrouted) {
+                out.push((
+                    root.key("requests").index(ri).key("path"),
+                    format!(
+                        ", request `{}`: no route of `{app}` serves {} {} (FastAPI would answer 404)",
+                        r.request.id, r.request.method, r.request.path
+                    ),
+                ));
+                continue;
+            }
             let Some(expect) = plain::expectation_for(&r.request, version) else { continue };
             let ei = r.request.expect.iter().position(|e| std::ptr::eq(e, expect)).unwrap_or(0);
             let eat = root.key("requests").index(ri).key("expect").index(ei);
