@@ -277,6 +277,50 @@ pub fn prescan_depth(text: &str) -> Result<(), ScanProblem> {
     Ok(())
 }
 
+/// Whether aliases *could* expand anywhere in `text`: true when it holds both something that
+/// may be an anchor (`&name`) and something that may be an alias (`*name`). A YAML parser only
+/// starts an anchor or alias token where a node can start, which is never right after a letter
+/// or digit (`a&b` in a query string, `!tag&x` inside a tag, `x*y` are plain text), so anything
+/// else counts. False means no alias can expand, so serde_yaml may parse the text without
+/// [`scan`]'s alias guard; true sends the file down the guarded path. Over-reporting only costs
+/// speed (Markdown `**bold**` after a space looks like an alias), never safety.
+#[must_use]
+pub fn may_expand_aliases(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let token_at = |i: usize| {
+        (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+            && bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace())
+    };
+    // `match_indices` with one ASCII char searches with memchr: this costs a few µs per file.
+    text.match_indices('&').any(|(i, _)| token_at(i)) && text.match_indices('*').any(|(i, _)| token_at(i))
+}
+
+/// The limits [`scan`] enforces, checked on a value serde_yaml parsed from alias-free text
+/// (where every node was written out, so nothing was expanded): false when the nesting comes
+/// near [`MAX_DEPTH`] or the nodes (keys included) near [`MAX_NODES`], so the guarded path can
+/// give its located verdict.
+#[must_use]
+pub fn within_limits(value: &serde_yaml::Value) -> bool {
+    fn walk(value: &serde_yaml::Value, depth: usize, nodes: &mut usize) -> bool {
+        *nodes += 1;
+        if *nodes >= MAX_NODES {
+            return false;
+        }
+        match value {
+            serde_yaml::Value::Sequence(items) => {
+                depth + 1 < MAX_DEPTH && items.iter().all(|v| walk(v, depth + 1, nodes))
+            }
+            serde_yaml::Value::Mapping(map) => {
+                depth + 1 < MAX_DEPTH
+                    && map.iter().all(|(k, v)| walk(k, depth + 1, nodes) && walk(v, depth + 1, nodes))
+            }
+            serde_yaml::Value::Tagged(tagged) => walk(&tagged.value, depth, nodes),
+            _ => true,
+        }
+    }
+    walk(value, 0, &mut 0)
+}
+
 enum Frame {
     Map {
         path: FieldPath,
