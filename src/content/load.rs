@@ -888,6 +888,52 @@ mod tests {
         }
     }
 
+    /// Runs the fast path alone on `text` as `lessons/x/lesson.yaml` of the valid fixture.
+    fn fast_path_takes(text: &str) -> bool {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid");
+        let source = Source::Dir(root);
+        let rel = Path::new("lessons/demo-lesson/lesson.yaml");
+        let ctx = FileParse { source: &source, rel, shown: rel, prefix_dirs: false };
+        ctx.fast::<Lesson>(validate::lesson_schema(), text.to_owned()).is_ok()
+    }
+
+    #[test]
+    fn clean_files_take_the_fast_path_and_doubtful_ones_do_not() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid");
+        let clean = std::fs::read_to_string(root.join("lessons/demo-lesson/lesson.yaml")).unwrap();
+        assert!(fast_path_takes(&clean));
+        // Any error (here an unknown field) is left to the diagnostic path, which locates it.
+        assert!(!fast_path_takes(&clean.replacen("title:", "titel:", 1)));
+        // So is a duplicate key, which only the position-keeping scan names with both places.
+        assert!(!fast_path_takes(&format!("{clean}\nid: again\n")));
+        // And anything an alias could expand: the guard in `locate::scan` must see it first.
+        let big = "x".repeat(100_000);
+        let refs = vec!["*s"; 200].join(", ");
+        assert!(!fast_path_takes(&format!("{clean}\nkey_takeaways: [&s \"{big}\", {refs}]\n")));
+    }
+
+    #[test]
+    fn an_alias_bomb_gets_the_guards_located_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let lessons = dir.path().join("lessons/x");
+        std::fs::create_dir_all(&lessons).unwrap();
+        let big = "x".repeat(100_000);
+        let refs = vec!["*s"; 200].join(", ");
+        std::fs::write(
+            lessons.join("lesson.yaml"),
+            format!("id: x\nkey_takeaways: [&s \"{big}\", {refs}]\n"),
+        )
+        .unwrap();
+        let report = check_all(&[Source::Dir(dir.path().to_path_buf())]);
+        assert!(
+            report.errors.iter().any(|e| e.path == Path::new("lessons/x/lesson.yaml")
+                && e.line == 2
+                && e.message.contains("4 MiB")),
+            "{:?}",
+            report.errors
+        );
+    }
+
     #[test]
     fn errors_are_capped_per_file() {
         let many: Vec<ContentError> = (1..=250)

@@ -250,6 +250,11 @@ pub fn prescan_depth(text: &str) -> Result<(), ScanProblem> {
                 }
             }
         }
+        // Outside flow collections only an opening bracket can change anything on this line;
+        // most lines (prose) have none, and skipping them halves the cost of the pre-scan.
+        if flow == 0 && !bytes[j..].iter().any(|b| matches!(b, b'[' | b'{')) {
+            continue;
+        }
         let mut node_start = true;
         let mut k = j;
         while k < bytes.len() {
@@ -637,6 +642,40 @@ nested:
             "[(".repeat(100)
         );
         assert_eq!(prescan_depth(&prose), Ok(()));
+    }
+
+    #[test]
+    fn aliases_that_could_expand_are_spotted_by_their_text() {
+        assert!(may_expand_aliases("a: &x [1, 2]\nb: *x\n"));
+        assert!(may_expand_aliases("a: [&x 1, *x]"));
+        assert!(may_expand_aliases("- &x 1\n- *x\n"));
+        assert!(may_expand_aliases("&x a: 1\nb:\n  <<: *x\n"));
+        // An anchor with no alias, or an alias with no anchor, expands nothing.
+        assert!(!may_expand_aliases("a: &x 1\n"));
+        assert!(!may_expand_aliases("a: *x\n"));
+        // Text that only looks like them mid-word, or followed by a space.
+        assert!(!may_expand_aliases("form: username=johndoe&password=x\nb: 2*3 & * x\n"));
+    }
+
+    #[test]
+    fn the_limits_of_scan_are_checked_on_parsed_values() {
+        let shallow: serde_yaml::Value = serde_yaml::from_str("a: {b: [1, 2]}").unwrap();
+        assert!(within_limits(&shallow));
+        let deep = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let deep: serde_yaml::Value = serde_yaml::from_str(&deep).unwrap();
+        assert!(!within_limits(&deep));
+        let many = format!("[{}]", vec!["1"; MAX_NODES].join(","));
+        let many: serde_yaml::Value = serde_yaml::from_str(&many).unwrap();
+        assert!(!within_limits(&many));
+    }
+
+    #[test]
+    fn the_prescan_shortcut_keeps_flow_that_spans_lines() {
+        // The opening line sets `flow`; later lines without brackets must still be counted.
+        let text = format!("a: [\n{}\n", "[".repeat(MAX_DEPTH + 1));
+        assert!(prescan_depth(&text).is_err());
+        let text = format!("a: [\n  x,\n  {}\n", "{".repeat(MAX_DEPTH));
+        assert!(prescan_depth(&text).is_err());
     }
 
     #[test]
