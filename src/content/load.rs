@@ -151,6 +151,7 @@ pub fn check_all(sources: &[Source]) -> Report {
         for (rel, outcome) in yaml.iter().zip(outcomes) {
             let (diag, refs) = match outcome {
                 AnyOutcome::Lesson(o) => {
+                    let o = *o;
                     match o.parsed {
                         Parsed::Ok(file, lesson) => {
                             lessons.push((file, LessonParts::from_lesson(&lesson)));
@@ -177,6 +178,7 @@ pub fn check_all(sources: &[Source]) -> Report {
                     (o.diags, o.referenced)
                 }
                 AnyOutcome::Quiz(o) => {
+                    let o = *o;
                     match o.parsed {
                         Parsed::Ok(file, quiz) => {
                             quizzes.push((file, QuizParts::from_quiz(&quiz)));
@@ -218,8 +220,9 @@ pub fn check_all(sources: &[Source]) -> Report {
 
 /// A lesson or a quiz file, parsed.
 enum AnyOutcome {
-    Lesson(FileOutcome<Lesson>),
-    Quiz(FileOutcome<Quiz>),
+    /// Boxed: one per file, moved once; keeps the list of outcomes small.
+    Lesson(Box<FileOutcome<Lesson>>),
+    Quiz(Box<FileOutcome<Quiz>>),
 }
 
 /// Below this many files a thread pool costs more than it saves (the shipped content is a
@@ -233,9 +236,9 @@ fn parse_files(source: &Source, yaml: &[&PathBuf], prefix_dirs: bool) -> Vec<Any
         let shown = display_path(source, rel, prefix_dirs);
         let ctx = FileParse { source, rel, shown: &shown, prefix_dirs };
         if rel.starts_with("lessons") {
-            AnyOutcome::Lesson(ctx.parse::<Lesson>(validate::lesson_schema()))
+            AnyOutcome::Lesson(Box::new(ctx.parse::<Lesson>(validate::lesson_schema())))
         } else {
-            AnyOutcome::Quiz(ctx.parse::<Quiz>(validate::quiz_schema()))
+            AnyOutcome::Quiz(Box::new(ctx.parse::<Quiz>(validate::quiz_schema())))
         }
     };
     if yaml.len() < PARALLEL_FROM {
