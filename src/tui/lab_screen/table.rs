@@ -43,14 +43,18 @@ impl Col {
     }
 }
 
-/// A row takes at most this many lines; longer text ends in `…` (the detail lines and the
-/// inspector have it all).
+/// A row takes at most this many lines when every row fits so; longer text ends in `…` (the
+/// detail lines and the inspector have it all).
 pub const MAX_ROW_LINES: usize = 3;
+/// Rows take at most this many lines when there are more: a seed replay and its replay on the
+/// other version (six rows) stay on one 80×24 screen.
+pub const MIN_ROW_LINES: usize = 2;
 /// From this inner width on, the stage and the bet have columns of their own.
 const STAGE_COLUMN_FROM: u16 = 98;
 /// Lines under the table for the selected row: a rule and four lines of text.
 pub const DETAIL_LINES: u16 = 5;
-/// The detail lines are drawn only when the rows keep at least this many lines.
+/// The detail lines are drawn only when the rows keep at least this many lines (and all the
+/// rows there are fit beside them).
 const DETAIL_FROM_BODY: u16 = 8;
 
 /// Where things go inside the table's box.
@@ -61,6 +65,8 @@ pub struct Shape {
     pub body_lines: usize,
     /// Lines under the rows for the selected row's detail (0: none).
     pub detail_lines: u16,
+    /// The most lines one row takes here.
+    pub row_lines: usize,
 }
 
 /// The shape of a table drawn in `area` (its box included). `detail`: the table is a pane of
@@ -69,9 +75,20 @@ pub struct Shape {
 pub fn shape(area: Rect, detail: bool, state: &LabState) -> Shape {
     let inner_w = area.width.saturating_sub(2);
     let rows_h = area.height.saturating_sub(3);
-    let detail_lines = if detail && rows_h >= DETAIL_FROM_BODY + DETAIL_LINES { DETAIL_LINES } else { 0 };
+    // The detail takes room only rows do not need: with a longer history the rows come first
+    // (the flow and inspector panes have the same detail, one key away).
+    let rows_need = state.rows.len().saturating_mul(MIN_ROW_LINES);
+    let detail_fits =
+        usize::from(rows_h.saturating_sub(DETAIL_LINES)) >= rows_need.max(usize::from(DETAIL_FROM_BODY));
+    let detail_lines = if detail && detail_fits { DETAIL_LINES } else { 0 };
     let any_bet = state.rows.iter().any(|r| r.predicted.is_some());
-    Shape { columns: columns(inner_w, any_bet), body_lines: usize::from(rows_h - detail_lines), detail_lines }
+    let body_lines = usize::from(rows_h - detail_lines);
+    let row_lines = if state.rows.len().saturating_mul(MAX_ROW_LINES) <= body_lines {
+        MAX_ROW_LINES
+    } else {
+        MIN_ROW_LINES
+    };
+    Shape { columns: columns(inner_w, any_bet), body_lines, detail_lines, row_lines }
 }
 
 /// Column widths for an inner width; check and response share what the others leave.
@@ -134,7 +151,7 @@ pub fn window(state: &LabState, shape: &Shape) -> Vec<Cells> {
     }
     let selected = state.selected.min(len - 1);
     let budget = shape.body_lines.max(1);
-    let cells = |i: usize| row_cells(state, i, &shape.columns);
+    let cells = |i: usize| row_cells(state, i, shape);
     let mut out = vec![cells(selected)];
     let mut used = out[0].height();
     let mut first = selected;
@@ -171,11 +188,12 @@ pub fn row_at_line(window: &[Cells], line: usize) -> Option<usize> {
     None
 }
 
-fn row_cells(state: &LabState, index: usize, columns: &[(Col, u16)]) -> Cells {
+fn row_cells(state: &LabState, index: usize, shape: &Shape) -> Cells {
     let Some(row) = state.rows.get(index) else {
         return Cells { index, lines: Vec::new() };
     };
-    let lines = columns
+    let lines = shape
+        .columns
         .iter()
         .map(|(col, width)| {
             let w = usize::from(*width);
@@ -186,8 +204,12 @@ fn row_cells(state: &LabState, index: usize, columns: &[(Col, u16)]) -> Cells {
                 }
                 Col::Action => vec![elide_middle(&request_text(row), w)],
                 Col::Token => vec![elide_middle(&token_text(row), w)],
-                Col::Check => wrap(&row.exec.as_ref().map_or_else(|| "…".to_owned(), |e| e.check.clone()), w),
-                Col::Response => wrap(&response_text(state, row), w),
+                Col::Check => wrap(
+                    &row.exec.as_ref().map_or_else(|| "…".to_owned(), |e| e.check.clone()),
+                    w,
+                    shape.row_lines,
+                ),
+                Col::Response => wrap(&response_text(state, row), w, shape.row_lines),
                 Col::Stage => vec![stage_text(row)],
                 Col::Bet => vec![bet_text(row)],
             }
@@ -295,12 +317,12 @@ fn take_width(chars: impl Iterator<Item = char>, width: usize) -> String {
     out
 }
 
-/// Word-wraps `text` to `width` columns in at most [`MAX_ROW_LINES`] lines. Words break at
+/// Word-wraps `text` to `width` columns in at most `max_lines` lines. Words break at
 /// spaces; only a word wider than the column (a JSON body, `APIKeyHeader(X-API-Key)`) is split,
 /// before a bracket or after punctuation where it can be, filling the line it starts on when such
 /// a point fits. Text that needs more lines ends in `…`.
 #[must_use]
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
@@ -340,8 +362,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     lines.push(line);
-    if lines.len() > MAX_ROW_LINES {
-        lines.truncate(MAX_ROW_LINES);
+    if lines.len() > max_lines.max(1) {
+        lines.truncate(max_lines.max(1));
         if let Some(last) = lines.last_mut() {
             let kept = take_width(last.chars(), width.saturating_sub(1));
             *last = format!("{}…", kept.trim_end());
@@ -426,23 +448,30 @@ mod tests {
     #[test]
     fn wrapping_breaks_at_spaces_never_inside_a_word() {
         assert_eq!(
-            wrap("No token provided (OAuth2PasswordBearer)", 22),
+            wrap("No token provided (OAuth2PasswordBearer)", 22, MAX_ROW_LINES),
             ["No token provided", "(OAuth2PasswordBearer)"]
         );
-        assert_eq!(wrap("Token invalid", 18), ["Token invalid"]);
-        assert_eq!(wrap("401 Not authenticated", 14), ["401 Not", "authenticated"]);
+        assert_eq!(wrap("Token invalid", 18, MAX_ROW_LINES), ["Token invalid"]);
+        assert_eq!(wrap("401 Not authenticated", 14, MAX_ROW_LINES), ["401 Not", "authenticated"]);
         // A word wider than the column breaks after punctuation, not inside a name.
-        assert_eq!(wrap("APIKeyHeader(X-API-Key): passed", 22), ["APIKeyHeader", "(X-API-Key): passed"]);
-        assert_eq!(wrap("No token provided (APIKeyHeader(X-API-Key))", 22)[1], "(APIKeyHeader");
+        assert_eq!(
+            wrap("APIKeyHeader(X-API-Key): passed", 22, MAX_ROW_LINES),
+            ["APIKeyHeader", "(X-API-Key): passed"]
+        );
+        // A third line would be needed: the second ends in `…` (the detail has it all).
+        assert_eq!(
+            wrap("No token provided (APIKeyHeader(X-API-Key))", 22, MIN_ROW_LINES)[1],
+            "(APIKeyHeader…"
+        );
     }
 
     #[test]
     fn a_long_body_fills_its_lines_and_ends_in_an_ellipsis() {
         let body = format!("200 {}", "x".repeat(100));
-        let lines = wrap(&body, 20);
+        let lines = wrap(&body, 20, MAX_ROW_LINES);
         assert_eq!(lines.len(), MAX_ROW_LINES);
         assert_eq!(lines[0], "200", "no break point: the body starts a line of its own");
-        assert!(lines[2].ends_with('…'), "{lines:?}");
+        assert!(lines[MAX_ROW_LINES - 1].ends_with('…'), "{lines:?}");
         assert!(lines.iter().all(|l| l.width() <= 20), "{lines:?}");
     }
 }
