@@ -74,21 +74,33 @@ pub struct Shape {
 #[must_use]
 pub fn shape(area: Rect, detail: bool, state: &LabState) -> Shape {
     let inner_w = area.width.saturating_sub(2);
-    let rows_h = area.height.saturating_sub(3);
-    // The detail takes room only rows do not need: with a longer history the rows come first
-    // (the flow and inspector panes have the same detail, one key away).
-    let rows_need = state.rows.len().saturating_mul(MIN_ROW_LINES);
-    let detail_fits =
-        usize::from(rows_h.saturating_sub(DETAIL_LINES)) >= rows_need.max(usize::from(DETAIL_FROM_BODY));
-    let detail_lines = if detail && detail_fits { DETAIL_LINES } else { 0 };
+    let rows_h = usize::from(area.height.saturating_sub(3));
+    // At most 1,000 rows are kept: a glance over all of them per frame is cheap.
     let any_bet = state.rows.iter().any(|r| r.predicted.is_some());
-    let body_lines = usize::from(rows_h - detail_lines);
-    let row_lines = if state.rows.len().saturating_mul(MAX_ROW_LINES) <= body_lines {
-        MAX_ROW_LINES
-    } else {
-        MIN_ROW_LINES
+    let columns = columns(inner_w, any_bet);
+    // Lines every row needs, rows at most `row_lines` high; only counted when there are few
+    // enough rows to fit at all (a long history scrolls, and its rows come first).
+    let needs = |row_lines: usize| {
+        (state.rows.len() <= rows_h).then(|| {
+            (0..state.rows.len()).map(|i| row_cells(state, i, &columns, row_lines).height()).sum::<usize>()
+        })
     };
-    Shape { columns: columns(inner_w, any_bet), body_lines, detail_lines, row_lines }
+    let fits = |row_lines: usize, room: usize| needs(row_lines).is_some_and(|n| n <= room);
+    // The detail takes only room the rows do not need (the flow and inspector panes have the
+    // same detail, one key away).
+    let with_detail = rows_h.saturating_sub(usize::from(DETAIL_LINES));
+    let detail_room = detail && with_detail >= usize::from(DETAIL_FROM_BODY);
+    let (detail_lines, row_lines) = if detail_room && fits(MAX_ROW_LINES, with_detail) {
+        (DETAIL_LINES, MAX_ROW_LINES)
+    } else if detail_room && fits(MIN_ROW_LINES, with_detail) {
+        (DETAIL_LINES, MIN_ROW_LINES)
+    } else if fits(MAX_ROW_LINES, rows_h) {
+        (0, MAX_ROW_LINES)
+    } else {
+        (0, MIN_ROW_LINES)
+    };
+    let body_lines = rows_h - usize::from(detail_lines);
+    Shape { columns, body_lines, detail_lines, row_lines }
 }
 
 /// Column widths for an inner width; check and response share what the others leave.
@@ -151,7 +163,7 @@ pub fn window(state: &LabState, shape: &Shape) -> Vec<Cells> {
     }
     let selected = state.selected.min(len - 1);
     let budget = shape.body_lines.max(1);
-    let cells = |i: usize| row_cells(state, i, shape);
+    let cells = |i: usize| row_cells(state, i, &shape.columns, shape.row_lines);
     let mut out = vec![cells(selected)];
     let mut used = out[0].height();
     let mut first = selected;
@@ -188,12 +200,11 @@ pub fn row_at_line(window: &[Cells], line: usize) -> Option<usize> {
     None
 }
 
-fn row_cells(state: &LabState, index: usize, shape: &Shape) -> Cells {
+fn row_cells(state: &LabState, index: usize, columns: &[(Col, u16)], row_lines: usize) -> Cells {
     let Some(row) = state.rows.get(index) else {
         return Cells { index, lines: Vec::new() };
     };
-    let lines = shape
-        .columns
+    let lines = columns
         .iter()
         .map(|(col, width)| {
             let w = usize::from(*width);
@@ -202,14 +213,12 @@ fn row_cells(state: &LabState, index: usize, shape: &Shape) -> Cells {
                     let mark = if index == state.selected { "▶" } else { " " };
                     vec![format!("{mark}{}", row.id)]
                 }
-                Col::Action => vec![elide_middle(&request_text(row), w)],
+                Col::Action => vec![elide_path(&request_text(row), w)],
                 Col::Token => vec![elide_middle(&token_text(row), w)],
-                Col::Check => wrap(
-                    &row.exec.as_ref().map_or_else(|| "…".to_owned(), |e| e.check.clone()),
-                    w,
-                    shape.row_lines,
-                ),
-                Col::Response => wrap(&response_text(state, row), w, shape.row_lines),
+                Col::Check => {
+                    wrap(&row.exec.as_ref().map_or_else(|| "…".to_owned(), |e| e.check.clone()), w, row_lines)
+                }
+                Col::Response => wrap(&response_text(state, row), w, row_lines),
                 Col::Stage => vec![stage_text(row)],
                 Col::Bet => vec![bet_text(row)],
             }
@@ -303,6 +312,22 @@ pub fn elide_middle(text: &str, width: usize) -> String {
     format!("{head}…{tail}")
 }
 
+/// `METHOD /path` in at most `width` columns: the method, then as much of the path's end as
+/// fits (`GET …me/items`): the last segments tell routes apart, their common start does not.
+#[must_use]
+pub fn elide_path(request: &str, width: usize) -> String {
+    if request.width() <= width {
+        return request.to_owned();
+    }
+    let Some((method, path)) = request.split_once(' ') else { return elide_middle(request, width) };
+    let room = width.saturating_sub(method.width() + 2);
+    if room < 3 {
+        return elide_middle(request, width);
+    }
+    let tail: String = take_width(path.chars().rev(), room).chars().rev().collect();
+    format!("{method} …{tail}")
+}
+
 fn take_width(chars: impl Iterator<Item = char>, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
@@ -341,7 +366,9 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
             }
             // A word that fits a line of its own starts one; a wider one is split, here if a
             // break point fits the room left, else on a fresh line.
-            let piece = if rest.width() <= width { None } else { split_point(rest, room) };
+            // (A piece of one or two characters, `[` of a JSON list, is not worth a break.)
+            let piece = if rest.width() <= width { None } else { split_point(rest, room) }
+                .filter(|at| used == 0 || rest[..*at].width() > 2);
             match piece {
                 Some(at) => {
                     if gap == 1 {
@@ -366,6 +393,11 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
         lines.truncate(max_lines.max(1));
         if let Some(last) = lines.last_mut() {
             let kept = take_width(last.chars(), width.saturating_sub(1));
+            // End at a word when one ends in the second half of the line, not inside the next.
+            let kept = match kept.rfind(' ') {
+                Some(i) if kept[..i].width() * 2 >= width && kept.width() < last.width() => &kept[..i],
+                _ => kept.as_str(),
+            };
             *last = format!("{}…", kept.trim_end());
         }
     }
@@ -463,6 +495,21 @@ mod tests {
             wrap("No token provided (APIKeyHeader(X-API-Key))", 22, MIN_ROW_LINES)[1],
             "(APIKeyHeader…"
         );
+    }
+
+    #[test]
+    fn long_paths_keep_their_method_and_their_end() {
+        assert_eq!(elide_path("GET /users/me/items", 13), "GET …me/items");
+        assert_eq!(elide_path("GET /items/", 13), "GET /items/");
+    }
+
+    #[test]
+    fn a_cut_text_ends_at_a_word() {
+        let check = "jwt.decode(HS256): get_current_user refuses the token: the token has expired";
+        let lines = wrap(check, 22, MAX_ROW_LINES);
+        assert_eq!(lines.last().map(String::as_str), Some("refuses the token:…"), "{lines:?}");
+        // `[` alone is not worth a line break: the list starts the next line.
+        assert_eq!(wrap(r#"200 [{"item_id":"Foo","owner":"johndoe"}]"#, 25, 3)[0], "200");
     }
 
     #[test]
