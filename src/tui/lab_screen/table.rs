@@ -366,9 +366,7 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
             }
             // A word that fits a line of its own starts one; a wider one is split, here if a
             // break point fits the room left, else on a fresh line.
-            // (A piece of one or two characters, `[` of a JSON list, is not worth a break.)
-            let piece = if rest.width() <= width { None } else { split_point(rest, room) }
-                .filter(|at| used == 0 || rest[..*at].width() > 2);
+            let piece = if rest.width() <= width { None } else { split_point(rest, room) };
             match piece {
                 Some(at) => {
                     if gap == 1 {
@@ -406,19 +404,21 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
 
 /// Where to split `word` so its first part fits `room` columns: before the last `(` `{` `[`
 /// that fits (a name keeps its arguments together), else after the last `,` `:` `/` `-` `;`.
-/// `None` when there is no such place (or the first part would be empty).
+/// `None` when there is no such place; a first part under three columns (`[` of a JSON list)
+/// is not worth a break either.
 fn split_point(word: &str, room: usize) -> Option<usize> {
+    const MIN_PART: usize = 3;
     let (mut open, mut punct) = (None, None);
     let mut used = 0;
     for (i, c) in word.char_indices() {
-        if matches!(c, '(' | '{' | '[') && i > 0 {
+        if matches!(c, '(' | '{' | '[') && used >= MIN_PART {
             open = Some(i);
         }
         used += c.width().unwrap_or(0);
         if used > room {
             break;
         }
-        if matches!(c, ',' | ':' | '/' | '-' | ';') && i + c.len_utf8() < word.len() {
+        if matches!(c, ',' | ':' | '/' | '-' | ';') && used >= MIN_PART && i + c.len_utf8() < word.len() {
             punct = Some(i + c.len_utf8());
         }
     }
@@ -508,8 +508,11 @@ mod tests {
         let check = "jwt.decode(HS256): get_current_user refuses the token: the token has expired";
         let lines = wrap(check, 22, MAX_ROW_LINES);
         assert_eq!(lines.last().map(String::as_str), Some("refuses the token:…"), "{lines:?}");
-        // `[` alone is not worth a line break: the list starts the next line.
-        assert_eq!(wrap(r#"200 [{"item_id":"Foo","owner":"johndoe"}]"#, 25, 3)[0], "200");
+        // `[` alone is not worth a line break.
+        assert_eq!(
+            wrap(r#"200 [{"item_id":"Foo","owner":"johndoe"}]"#, 25, 3),
+            [r#"200 [{"item_id":"Foo","#, r#""owner":"johndoe"}]"#]
+        );
     }
 
     #[test]
