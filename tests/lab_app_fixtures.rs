@@ -151,17 +151,29 @@ async fn every_lab_app_scenario_answers_as_its_generated_fastapi_program() {
                 .with_vulnerable(s.vulnerable)
                 .with_port(8000);
             let app = router(cfg);
+            // The recording's later requests carry the token real FastAPI issued (expired by
+            // now): the engine is sent the one it issued itself at the same step, as the lab's
+            // captures do.
+            let mut issued: Vec<(String, String)> = Vec::new();
+            let ours = |text: &str, issued: &[(String, String)]| {
+                issued.iter().fold(text.to_owned(), |t, (theirs, mine)| t.replace(theirs.as_str(), mine))
+            };
+            let token = |text: &[u8]| {
+                serde_json::from_slice::<serde_json::Value>(text)
+                    .ok()
+                    .and_then(|v| v.get("access_token").and_then(|t| t.as_str()).map(str::to_owned))
+            };
             for x in &s.requests {
-                let mut builder =
-                    Request::builder().method(x.request.method.as_str()).uri(x.request.target.as_str());
+                let target = ours(&x.request.target, &issued);
+                let mut builder = Request::builder().method(x.request.method.as_str()).uri(target.as_str());
                 for (name, value) in &x.request.headers {
                     builder = builder.header(
                         HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                        HeaderValue::from_bytes(value.as_bytes()).unwrap(),
+                        HeaderValue::from_bytes(ours(value, &issued).as_bytes()).unwrap(),
                     );
                 }
-                let request =
-                    builder.body(x.request.body.clone().map_or_else(Body::empty, Body::from)).unwrap();
+                let body = x.request.body.as_deref().map(|b| ours(b, &issued));
+                let request = builder.body(body.map_or_else(Body::empty, Body::from)).unwrap();
                 let response = app.clone().oneshot(request).await.unwrap();
                 let status = response.status().as_u16();
                 let headers: Vec<(String, String)> = response
@@ -170,6 +182,9 @@ async fn every_lab_app_scenario_answers_as_its_generated_fastapi_program() {
                     .map(|(n, v)| (n.as_str().to_owned(), latin1(v.as_bytes())))
                     .collect();
                 let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+                if let (Some(theirs), Some(mine)) = (token(x.response.body.as_bytes()), token(&body)) {
+                    issued.push((theirs, mine));
+                }
                 count += 1;
                 for d in differences(&secret, &x.response, status, &headers, &body) {
                     failures.push(format!(

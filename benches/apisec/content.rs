@@ -1,5 +1,6 @@
 //! Content load and `check` time: the shipped content, then generated packs of 10, 100 and 1,000
 //! lessons (five questions each), to show how the time grows with the amount of content.
+//! 2,000 lessons next to 1,000 shows whether `check` stays linear (issue 16).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -64,7 +65,7 @@ fn packs(ctx: &mut Ctx) {
     };
     ctx.report.note(format!("generated packs are copies of the {}", template.label));
     let mut per_lesson = Vec::new();
-    for (lessons, full_iters, quick_iters) in [(10, 20, 2), (100, 10, 1), (1000, 5, 1)] {
+    for (lessons, full_iters, quick_iters) in [(10, 20, 2), (100, 10, 1), (1000, 5, 1), (2000, 3, 1)] {
         // The debug smoke run (`cargo test --all-targets`) stops at 10: the same code paths; more
         // lessons through an unoptimised YAML parser would only slow CI down.
         if lessons > 10 && !ctx.optimized {

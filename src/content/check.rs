@@ -257,27 +257,38 @@ pub(crate) fn run(
 }
 
 /// Ids that must be unique across every file and source; a duplicate names the first place.
+/// Where each id was first defined. The place is kept as file and path and turned into
+/// `PATH:LINE:COL` only for a duplicate: positions cost a second parse of the file.
 #[derive(Default)]
-struct GlobalIds {
-    seen: HashMap<(&'static str, String), String>,
+struct GlobalIds<'f> {
+    seen: HashMap<(&'static str, String), (&'f FileCtx, FieldPath)>,
 }
 
-impl GlobalIds {
-    fn claim(&mut self, diags: &mut Diags, kind: &'static str, id: &str, file: &FileCtx, path: &FieldPath) {
+impl<'f> GlobalIds<'f> {
+    fn claim(
+        &mut self,
+        diags: &mut Diags,
+        kind: &'static str,
+        id: &str,
+        file: &'f FileCtx,
+        path: &FieldPath,
+    ) {
         if let Some(problem) = id_problem(id) {
             diags.error(file, path, At::Value, problem);
         }
-        let pos = file.marks.value_pos(path);
-        let here = format!("{}:{}:{}", file.shown.display(), pos.line, pos.col);
         match self.seen.get(&(kind, id.to_owned())) {
-            Some(first) => diags.error(
-                file,
-                path,
-                At::Value,
-                format!("duplicate {kind} id `{id}`: also defined at {first}"),
-            ),
+            Some((first_file, first_path)) => {
+                let pos = first_file.marks().value_pos(first_path);
+                let first = format!("{}:{}:{}", first_file.shown.display(), pos.line, pos.col);
+                diags.error(
+                    file,
+                    path,
+                    At::Value,
+                    format!("duplicate {kind} id `{id}`: also defined at {first}"),
+                );
+            }
             None => {
-                self.seen.insert((kind, id.to_owned()), here);
+                self.seen.insert((kind, id.to_owned()), (file, path.clone()));
             }
         }
     }
@@ -296,7 +307,7 @@ fn unique_ids<'a>(
             diags.error(file, &path, At::Value, problem);
         }
         if let Some(first) = seen.get(id) {
-            let pos = file.marks.value_pos(first);
+            let pos = file.marks().value_pos(first);
             diags.error(
                 file,
                 &path,

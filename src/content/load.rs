@@ -12,9 +12,15 @@
 //!
 //! Then `check` runs the semantic checks across all files (ids, references, ranges…) and
 //! unreferenced Markdown files are reported as warnings.
+//!
+//! That is the diagnostic path. Most files are clean, and for them libyaml's syntax verdict and
+//! step 2's position map only cost time: `FileParse::fast` parses once (steps 3–6, on text the
+//! depth pre-scan passed and where no alias can expand), and any error or doubt sends the file
+//! down the diagnostic path from the start. Files are parsed in parallel and merged in path order.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
@@ -50,7 +56,28 @@ pub fn load_all(sources: &[Source]) -> Result<Catalog, ContentErrors> {
 pub(crate) struct FileCtx {
     /// The path printed in messages.
     pub shown: PathBuf,
-    pub marks: Marks,
+    /// The file's text, kept so its positions can be mapped when a message needs them.
+    text: String,
+    /// Filled by the diagnostic path up front; on the fast path only when a message needs a
+    /// position (a clean file never pays for the second, position-keeping parse).
+    marks: OnceLock<Marks>,
+}
+
+impl FileCtx {
+    fn located(shown: &Path, text: String, marks: Marks) -> Self {
+        FileCtx { shown: shown.to_path_buf(), text, marks: OnceLock::from(marks) }
+    }
+
+    fn lazy(shown: &Path, text: String) -> Self {
+        FileCtx { shown: shown.to_path_buf(), text, marks: OnceLock::new() }
+    }
+
+    /// Where every node of the file is. The lazy scan runs only on text the fast path already
+    /// accepted (no anchors, bounded depth), and `scan` keeps its own guard anyway; should it
+    /// disagree with libyaml, messages fall back to line 1, column 1.
+    pub fn marks(&self) -> &Marks {
+        self.marks.get_or_init(|| locate::scan(&self.text).unwrap_or_default())
+    }
 }
 
 /// Ids declared by files that failed to load: references to them are not reported again.
@@ -77,12 +104,12 @@ impl Diags {
 
     /// An error at a field of a parsed file: its key or its value.
     pub fn error(&mut self, file: &FileCtx, path: &FieldPath, at: At, message: impl Into<String>) {
-        let pos = position(&file.marks, path, at);
+        let pos = position(file.marks(), path, at);
         self.error_at(&file.shown, pos, message);
     }
 
     pub fn warning(&mut self, file: &FileCtx, path: &FieldPath, at: At, message: impl Into<String>) {
-        let pos = position(&file.marks, path, at);
+        let pos = position(file.marks(), path, at);
         self.warnings.push(ContentError::new(&file.shown, pos.line, pos.col, message));
     }
 }
@@ -126,47 +153,56 @@ pub fn check_all(sources: &[Source]) -> Report {
         // Directories holding a YAML file that could not be parsed: their Markdown may well be
         // referenced, we just cannot tell, so it is not called unreferenced.
         let mut unsure: HashSet<PathBuf> = HashSet::new();
-        for rel in yaml {
-            files += 1;
-            let shown = display_path(source, rel, prefix_dirs);
-            let ctx = FileParse { source, rel, shown: &shown, prefix_dirs };
-            if rel.starts_with("lessons") {
-                match ctx.parse::<Lesson>(validate::lesson_schema(), &mut diags, &mut referenced) {
-                    Parsed::Ok(file, lesson) => {
-                        parsed_lessons.push(lessons.len());
-                        lessons.push((file, LessonParts::from_lesson(&lesson)));
-                        catalog.lessons.push(lesson);
-                    }
-                    Parsed::Partial(file, value) => {
-                        if let Some(id) = value.get("id").and_then(Value::as_str) {
-                            known.lessons.insert(id.to_owned());
+        files += yaml.len();
+        let outcomes = parse_files(source, &yaml, prefix_dirs);
+        for (rel, outcome) in yaml.iter().zip(outcomes) {
+            let (diag, refs) = match outcome {
+                AnyOutcome::Lesson(o) => {
+                    let o = *o;
+                    match o.parsed {
+                        Parsed::Ok(file, lesson) => {
+                            parsed_lessons.push(lessons.len());
+                            lessons.push((file, LessonParts::from_lesson(&lesson)));
+                            catalog.lessons.push(lesson);
                         }
-                        for scenario in
-                            value.get("lab_scenarios").and_then(Value::as_sequence).into_iter().flatten()
-                        {
-                            if let Some(id) = scenario.get("id").and_then(Value::as_str) {
-                                known.scenarios.insert(id.to_owned());
+                        Parsed::Partial(file, value) => {
+                            if let Some(id) = value.get("id").and_then(Value::as_str) {
+                                known.lessons.insert(id.to_owned());
                             }
+                            for scenario in
+                                value.get("lab_scenarios").and_then(Value::as_sequence).into_iter().flatten()
+                            {
+                                if let Some(id) = scenario.get("id").and_then(Value::as_str) {
+                                    known.scenarios.insert(id.to_owned());
+                                }
+                            }
+                            lessons.push((file, LessonParts::from_value(&value)));
                         }
-                        lessons.push((file, LessonParts::from_value(&value)));
+                        Parsed::Failed => {
+                            known.lesson_unreadable = true;
+                            unsure.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf());
+                        }
                     }
-                    Parsed::Failed => {
-                        known.lesson_unreadable = true;
-                        unsure.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf());
-                    }
+                    (o.diags, o.referenced)
                 }
-            } else {
-                match ctx.parse::<Quiz>(validate::quiz_schema(), &mut diags, &mut referenced) {
-                    Parsed::Ok(file, quiz) => {
-                        quizzes.push((file, QuizParts::from_quiz(&quiz)));
-                        catalog.quizzes.push(quiz);
+                AnyOutcome::Quiz(o) => {
+                    let o = *o;
+                    match o.parsed {
+                        Parsed::Ok(file, quiz) => {
+                            quizzes.push((file, QuizParts::from_quiz(&quiz)));
+                            catalog.quizzes.push(quiz);
+                        }
+                        Parsed::Partial(file, value) => quizzes.push((file, QuizParts::from_value(&value))),
+                        Parsed::Failed => {
+                            unsure.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf());
+                        }
                     }
-                    Parsed::Partial(file, value) => quizzes.push((file, QuizParts::from_value(&value))),
-                    Parsed::Failed => {
-                        unsure.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf());
-                    }
+                    (o.diags, o.referenced)
                 }
-            }
+            };
+            diags.errors.extend(diag.errors);
+            diags.warnings.extend(diag.warnings);
+            referenced.extend(refs);
         }
         // Markdown nobody references is probably a forgotten `file:` or a typo in one.
         for md in listing.files.iter().filter(|p| is_markdown(p)) {
@@ -208,6 +244,37 @@ pub fn check_all(sources: &[Source]) -> Report {
     diags.errors.dedup();
     let errors = cap_per_file(diags.errors);
     Report { catalog, errors, warnings: diags.warnings, files }
+}
+
+/// A lesson or a quiz file, parsed.
+enum AnyOutcome {
+    /// Boxed: one per file, moved once; keeps the list of outcomes small.
+    Lesson(Box<FileOutcome<Lesson>>),
+    Quiz(Box<FileOutcome<Quiz>>),
+}
+
+/// Below this many files a thread pool costs more than it saves (the shipped content is a
+/// handful of files, loaded on every start).
+const PARALLEL_FROM: usize = 8;
+
+/// Parses every YAML file of a source, in parallel when there are enough of them; the result is
+/// in the order of `yaml`, so messages and the catalog do not depend on scheduling.
+fn parse_files(source: &Source, yaml: &[&PathBuf], prefix_dirs: bool) -> Vec<AnyOutcome> {
+    let one = |rel: &&PathBuf| {
+        let shown = display_path(source, rel, prefix_dirs);
+        let ctx = FileParse { source, rel, shown: &shown, prefix_dirs };
+        if rel.starts_with("lessons") {
+            AnyOutcome::Lesson(Box::new(ctx.parse::<Lesson>(validate::lesson_schema())))
+        } else {
+            AnyOutcome::Quiz(Box::new(ctx.parse::<Quiz>(validate::quiz_schema())))
+        }
+    };
+    if yaml.len() < PARALLEL_FROM {
+        yaml.iter().map(one).collect()
+    } else {
+        use rayon::prelude::*;
+        yaml.par_iter().map(one).collect()
+    }
 }
 
 /// At most this many errors are listed per file: a file that is not content at all (someone
@@ -261,17 +328,73 @@ struct FileParse<'a> {
     prefix_dirs: bool,
 }
 
+/// What one YAML file gave: its result, its own errors, and the Markdown files it names. Files
+/// are parsed independently (in parallel), then merged in path order.
+struct FileOutcome<T> {
+    parsed: Parsed<T>,
+    diags: Diags,
+    referenced: HashSet<PathBuf>,
+}
+
 impl FileParse<'_> {
-    fn parse<T: DeserializeOwned>(
+    fn parse<T: DeserializeOwned>(&self, schema: &serde_json::Value) -> FileOutcome<T> {
+        let mut diags = Diags::default();
+        let mut referenced = HashSet::new();
+        let Some(text) = read_text(self.source, self.rel, self.shown, &mut diags) else {
+            return FileOutcome { parsed: Parsed::Failed, diags, referenced };
+        };
+        let text = match self.fast::<T>(schema, text) {
+            Ok(outcome) => return outcome,
+            Err(text) => text,
+        };
+        let parsed = self.diagnose::<T>(schema, text, &mut diags, &mut referenced);
+        FileOutcome { parsed, diags, referenced }
+    }
+
+    /// The clean path: one libyaml parse into a `Value`, then the same checks as [`Self::diagnose`]
+    /// minus the two passes that only serve messages (libyaml's syntax verdict and yaml-rust2's
+    /// positions, which [`FileCtx::marks`] computes on demand). It is taken only when nothing can
+    /// blow up: the depth pre-scan passed, no alias can expand ([`locate::may_expand_aliases`]),
+    /// and the parsed value is within [`locate::scan`]'s limits. Any error at all, or any doubt,
+    /// hands the text back and the file is diagnosed from scratch, so every message, its
+    /// position and its order are exactly those of the diagnostic path.
+    fn fast<T: DeserializeOwned>(
         &self,
         schema: &serde_json::Value,
+        text: String,
+    ) -> Result<FileOutcome<T>, String> {
+        if locate::prescan_depth(&text).is_err() || locate::may_expand_aliases(&text) {
+            return Err(text);
+        }
+        // libyaml is third-party code fed arbitrary bytes: a panic is a reason to diagnose.
+        let value = match std::panic::catch_unwind(|| serde_yaml::from_str::<Value>(&text)) {
+            Ok(Ok(value)) if locate::within_limits(&value) => value,
+            _ => return Err(text),
+        };
+        let mut diags = Diags::default();
+        let mut referenced = HashSet::new();
+        let parsed =
+            self.finish::<T>(schema, FileCtx::lazy(self.shown, text), value, &mut diags, &mut referenced);
+        match parsed {
+            Parsed::Ok(..) if diags.errors.is_empty() && diags.warnings.is_empty() => {
+                Ok(FileOutcome { parsed, diags, referenced })
+            }
+            Parsed::Ok(file, _) | Parsed::Partial(file, _) => Err(file.text),
+            // `finish` always has a parsed file to return; this arm only satisfies the type.
+            Parsed::Failed => Err(String::new()),
+        }
+    }
+
+    /// The diagnostic path, for files the fast path did not accept: every pass, each with its
+    /// located messages (the bomb guard first, so nothing unbounded reaches serde_yaml).
+    fn diagnose<T: DeserializeOwned>(
+        &self,
+        schema: &serde_json::Value,
+        text: String,
         diags: &mut Diags,
         referenced: &mut HashSet<PathBuf>,
     ) -> Parsed<T> {
         let shown = self.shown;
-        let Some(text) = read_text(self.source, self.rel, shown, diags) else {
-            return Parsed::Failed;
-        };
         if let Err(problem) = locate::prescan_depth(&text) {
             diags.error_at(shown, problem.pos(), problem.message());
             return Parsed::Failed;
@@ -289,7 +412,7 @@ impl FileParse<'_> {
                 return Parsed::Failed;
             }
         };
-        let mut value: Value = match serde_yaml::from_str(&text) {
+        let value: Value = match serde_yaml::from_str(&text) {
             Ok(value) => value,
             Err(e) => {
                 let pos =
@@ -298,7 +421,19 @@ impl FileParse<'_> {
                 return Parsed::Failed;
             }
         };
-        let file = FileCtx { shown: shown.to_path_buf(), marks };
+        self.finish(schema, FileCtx::located(shown, text, marks), value, diags, referenced)
+    }
+
+    /// Everything after the YAML parse: shape, schema, control characters, Markdown, and the
+    /// typed deserialize (serde has the last word).
+    fn finish<T: DeserializeOwned>(
+        &self,
+        schema: &serde_json::Value,
+        file: FileCtx,
+        mut value: Value,
+        diags: &mut Diags,
+        referenced: &mut HashSet<PathBuf>,
+    ) -> Parsed<T> {
         if value.is_null() {
             diags.error(
                 &file,
@@ -335,7 +470,7 @@ impl FileParse<'_> {
         // Markdown sites are valid on their own even when other fields are not.
         let before = diags.errors.len();
         for path in &outcome.markdown {
-            self.resolve_markdown(&file, &text, &mut value, path, diags, referenced);
+            self.resolve_markdown(&file, &mut value, path, diags, referenced);
         }
         if !outcome.problems.is_empty() || diags.errors.len() > before {
             return Parsed::Partial(file, value);
@@ -355,7 +490,6 @@ impl FileParse<'_> {
     fn resolve_markdown(
         &self,
         file: &FileCtx,
-        yaml_text: &str,
         value: &mut Value,
         path: &FieldPath,
         diags: &mut Diags,
@@ -367,21 +501,23 @@ impl FileParse<'_> {
                 diags.error(file, path, At::Value, format!("{path}: the text is empty"));
                 return;
             }
-            let mark = file.marks.get(path).copied();
             for p in markdown::check(text) {
+                // Looked up per problem: on a clean file the positions are never needed.
+                let mark = file.marks().get(path).copied();
                 let (line, col) = markdown::line_col(text, p.offset);
                 let pos = match mark {
                     // A literal block keeps its lines: point at the very line in the YAML.
                     Some(m) if m.literal_block => {
                         let yaml_line = m.value.line + line;
-                        let indent = yaml_text
+                        let indent = file
+                            .text
                             .lines()
                             .nth(yaml_line - 1)
                             .map_or(0, |l| l.len() - l.trim_start_matches(' ').len());
                         Pos { line: yaml_line, col: indent + col }
                     }
                     Some(m) => m.value,
-                    None => file.marks.value_pos(path),
+                    None => file.marks().value_pos(path),
                 };
                 diags.error_at(&file.shown, pos, format!("{path}: Markdown: {}", p.message));
             }
@@ -781,6 +917,52 @@ mod tests {
                 check_lesson_text(lines.join("\n").as_bytes());
             }
         }
+    }
+
+    /// Runs the fast path alone on `text` as `lessons/x/lesson.yaml` of the valid fixture.
+    fn fast_path_takes(text: &str) -> bool {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid");
+        let source = Source::Dir(root);
+        let rel = Path::new("lessons/demo-lesson/lesson.yaml");
+        let ctx = FileParse { source: &source, rel, shown: rel, prefix_dirs: false };
+        ctx.fast::<Lesson>(validate::lesson_schema(), text.to_owned()).is_ok()
+    }
+
+    #[test]
+    fn clean_files_take_the_fast_path_and_doubtful_ones_do_not() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content/valid");
+        let clean = std::fs::read_to_string(root.join("lessons/demo-lesson/lesson.yaml")).unwrap();
+        assert!(fast_path_takes(&clean));
+        // Any error (here an unknown field) is left to the diagnostic path, which locates it.
+        assert!(!fast_path_takes(&clean.replacen("title:", "titel:", 1)));
+        // So is a duplicate key, which only the position-keeping scan names with both places.
+        assert!(!fast_path_takes(&format!("{clean}\nid: again\n")));
+        // And anything an alias could expand: the guard in `locate::scan` must see it first.
+        let big = "x".repeat(100_000);
+        let refs = vec!["*s"; 200].join(", ");
+        assert!(!fast_path_takes(&format!("{clean}\nkey_takeaways: [&s \"{big}\", {refs}]\n")));
+    }
+
+    #[test]
+    fn an_alias_bomb_gets_the_guards_located_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let lessons = dir.path().join("lessons/x");
+        std::fs::create_dir_all(&lessons).unwrap();
+        let big = "x".repeat(100_000);
+        let refs = vec!["*s"; 200].join(", ");
+        std::fs::write(
+            lessons.join("lesson.yaml"),
+            format!("id: x\nkey_takeaways: [&s \"{big}\", {refs}]\n"),
+        )
+        .unwrap();
+        let report = check_all(&[Source::Dir(dir.path().to_path_buf())]);
+        assert!(
+            report.errors.iter().any(|e| e.path == Path::new("lessons/x/lesson.yaml")
+                && e.line == 2
+                && e.message.contains("4 MiB")),
+            "{:?}",
+            report.errors
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! returns warnings and the partial catalog (for `apisec-tutor check`). The pipeline per file
 //! is in `load.rs`: size cap and UTF-8 → depth pre-scan (`locate`) → libyaml syntax check →
 //! yaml-rust2 positions and alias guard (`locate`) → JSON Schema walk (`validate`) → Markdown
-//! (`markdown`) → typed deserialize; then cross-file semantic checks (`check`).
+//! (`markdown`) → typed deserialize; then cross-file semantic checks (`check`). A clean file
+//! skips the syntax check and the positions (one libyaml parse; positions on demand), files are
+//! parsed in parallel.
 
 pub mod check;
 pub mod error;

@@ -109,26 +109,21 @@ pub fn table_area(size: Rect, state: &LabState) -> Option<Rect> {
     a.table.or_else(|| (shown_pane(size, state.pane) == Pane::Table).then_some(a.pane))
 }
 
-/// Rows of the table body (inside the border, under the header).
-#[must_use]
-pub fn table_rows(area: Rect) -> usize {
-    usize::from(area.height.saturating_sub(3))
-}
-
 /// The row index under a click on the table, if any.
 #[must_use]
 pub fn row_at(size: Rect, state: &LabState, col: u16, row: u16) -> Option<usize> {
     let area = table_area(size, state)?;
+    let a = areas_for(size, state);
+    // As the view draws it: detail lines under the rows only when the table is the pane.
+    let shape = super::table::shape(area, a.table.is_none(), state);
     let body = Rect {
         x: area.x + 1,
         y: area.y + 2,
         width: area.width.saturating_sub(2),
-        height: area.height.saturating_sub(3),
+        height: u16::try_from(shape.body_lines).unwrap_or(u16::MAX),
     };
     if !layout::contains(body, col, row) {
         return None;
     }
-    let offset = layout::list_offset(state.selected, table_rows(area));
-    let i = offset + usize::from(row - body.y);
-    (i < state.rows.len()).then_some(i)
+    super::table::row_at_line(&super::table::window(state, &shape), usize::from(row - body.y))
 }

@@ -12,6 +12,7 @@
 pub mod clipboard;
 pub mod layout;
 pub mod runner;
+pub mod table;
 pub mod text;
 
 #[cfg(test)]

@@ -29,6 +29,11 @@ pub const COL_CHECK: &str = "Check result";
 pub const COL_RESPONSE: &str = "Response";
 pub const COL_STAGE: &str = "Stopped at";
 pub const COL_PREDICT: &str = "Bet";
+/// The token cell when the handler never ran: `token` was never assigned, not assigned `None`.
+pub const TOKEN_NEVER_SET: &str = "never set";
+/// Detail lines under the table: the selected row's full request and answer.
+pub const DETAIL_ANSWER: &str = "answer";
+pub const DETAIL_BET: &str = "your bet";
 
 pub const COMPOSE_ROUTE: &str = "route";
 pub const COMPOSE_CREDENTIAL: &str = "credential";

@@ -6,20 +6,20 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table, Wrap};
 
 use super::flow::{FlowDiagram, StageMark};
 use crate::lab::table::{ExecRow, tracker};
 use crate::lab::trace::{Actor, Outcome as TraceOutcome, TraceStage};
 use crate::tui::app::App;
-use crate::tui::lab_screen::layout::{areas_for, panes, shown_pane, tab_title, table_rows};
+use crate::tui::lab_screen::layout::{areas_for, panes, shown_pane, tab_title};
+use crate::tui::lab_screen::table::{self as lab_table, Col};
 use crate::tui::lab_screen::text as s;
 use crate::tui::lab_screen::{
     CompareKind, ExpSetting, Input, LabState, PRESETS, Pane, ROUTES, Row, RowState, ServerState, Side,
     scenarios, value_text,
 };
-use crate::tui::layout;
 use crate::tui::theme::Theme;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, state: &LabState) {
@@ -142,35 +142,8 @@ fn compose(frame: &mut Frame<'_>, area: Rect, app: &App, state: &LabState) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn stage_name(stage: TraceStage) -> &'static str {
-    match stage {
-        TraceStage::Send => "send",
-        TraceStage::Receive => "receive",
-        TraceStage::Authenticate => "authenticate",
-        TraceStage::Authorize => "authorize",
-        TraceStage::Process => "process",
-        TraceStage::Respond => "respond",
-    }
-}
-
 fn status_style(t: &'static Theme, status: u16) -> Style {
     if status < 400 { t.good } else { t.bad }
-}
-
-/// The response cell, with the other version's answer when the row replays one.
-fn response_cell(state: &LabState, row: &Row) -> String {
-    let base = match (&row.state, &row.exec) {
-        (RowState::Sending, None) => s::SENDING.to_owned(),
-        (RowState::Failed(e), _) => format!("failed: {e}"),
-        (_, Some(exec)) => exec.response(),
-        (RowState::Done(o), None) => format!("{} {}", o.status, o.body_text()),
-    };
-    // A replay on the other version shows the old answer first: `403→401 …`, or `=401 …`.
-    match (row.replay_of.and_then(|id| state.row(id)).and_then(Row::status), row.status()) {
-        (Some(old), Some(new)) if old == new => format!("={base}"),
-        (Some(old), _) => format!("{old}→{base}"),
-        (None, _) => base,
-    }
 }
 
 fn table(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState, wide: bool) {
@@ -192,91 +165,84 @@ fn table(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState,
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
         return;
     }
-    let inner_h = table_rows(area);
-    let offset = layout::list_offset(state.selected, inner_h);
-    // At 80 columns the token column goes: the action already says `with token='…'`.
-    let columns: &[&str] = if wide {
-        &[
-            s::COL_STEP,
-            s::COL_ACTION,
-            s::COL_TOKEN,
-            s::COL_CHECK,
-            s::COL_RESPONSE,
-            s::COL_STAGE,
-            s::COL_PREDICT,
-        ]
-    } else {
-        &[s::COL_STEP, s::COL_ACTION, s::COL_CHECK, s::COL_RESPONSE, s::COL_STAGE, s::COL_PREDICT]
-    };
-    let header = TableRow::new(columns.iter().map(|h| Cell::from(Span::styled(*h, t.heading))));
-    // Only the visible rows are touched, however long the history.
-    let end = (offset + inner_h.max(1)).min(state.rows.len());
-    let rows: Vec<TableRow<'_>> = state
-        .rows
-        .range(offset.min(end)..end)
-        .enumerate()
-        .map(|(k, row)| (offset + k, row))
-        .map(|(i, row)| {
-            let selected = i == state.selected;
-            let exec = row.exec.as_ref();
-            let token = exec.map_or_else(|| "…".to_owned(), |e| short(&e.token, 24));
-            let check = exec.map_or_else(|| "…".to_owned(), |e| e.check.clone());
-            let stage = match (exec, &row.state) {
-                (Some(e), _) => stage_name(e.stopped_at).to_owned(),
-                (None, RowState::Failed(_)) => "—".to_owned(),
-                (None, _) => "…".to_owned(),
-            };
-            let guess = match (row.predicted, row.prediction_right()) {
-                (Some(p), Some(true)) => format!("{}{p}", crate::tui::strings::MARK_RIGHT),
-                (Some(p), Some(false)) => format!("{}{p}", crate::tui::strings::MARK_WRONG),
-                (Some(p), None) => format!("?{p}"),
-                (None, _) => String::new(),
-            };
+    // Column widths and wrapped cells come from one place, shared with mouse hit-testing.
+    let shape = lab_table::shape(area, !wide, state);
+    let window = lab_table::window(state, &shape);
+    let header =
+        TableRow::new(shape.columns.iter().map(|(c, _)| Cell::from(Span::styled(c.title(), t.heading))));
+    let rows: Vec<TableRow<'_>> = window
+        .iter()
+        .filter_map(|cells| Some((cells, state.rows.get(cells.index)?)))
+        .map(|(cells, row)| {
             let resp_style = row.status().map_or(t.dim, |st| status_style(t, st));
-            let mark = if selected { "▶" } else { " " };
-            let mut cells = vec![Cell::from(format!("{mark}{}", row.id)), Cell::from(action_text(row))];
-            if wide {
-                cells.push(Cell::from(token));
-            }
-            cells.extend([
-                Cell::from(check),
-                Cell::from(Span::styled(response_cell(state, row), resp_style)),
-                Cell::from(stage),
-                Cell::from(guess),
-            ]);
-            let r = TableRow::new(cells);
-            if selected { r.style(t.selected) } else { r }
+            let drawn = shape.columns.iter().zip(&cells.lines).map(|((col, _), lines)| {
+                let style = if *col == Col::Response { resp_style } else { Style::default() };
+                let lines: Vec<Line<'_>> =
+                    lines.iter().map(|l| Line::from(Span::styled(l.clone(), style))).collect();
+                Cell::from(Text::from(lines))
+            });
+            let r = TableRow::new(drawn).height(u16::try_from(cells.height()).unwrap_or(1));
+            if cells.index == state.selected { r.style(t.selected) } else { r }
         })
         .collect();
-    let widths: Vec<Constraint> = if wide {
-        vec![
-            Constraint::Length(5),
-            Constraint::Fill(3),
-            Constraint::Length(14),
-            Constraint::Fill(2),
-            Constraint::Fill(3),
-            Constraint::Length(12),
-            Constraint::Length(5),
-        ]
-    } else {
-        vec![
-            Constraint::Length(4),
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-            Constraint::Length(21),
-            Constraint::Length(12),
-            Constraint::Length(5),
-        ]
-    };
-    frame.render_widget(Table::new(rows, widths).header(header).block(block).column_spacing(1), area);
+    let widths: Vec<Constraint> = shape.columns.iter().map(|(_, w)| Constraint::Length(*w)).collect();
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // The header and the body lines only: a last row cut at the edge stays out of the detail.
+    let body_h = u16::try_from(shape.body_lines + 1).unwrap_or(u16::MAX).min(inner.height);
+    let rows_area = Rect { height: body_h, ..inner };
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), rows_area);
+    if shape.detail_lines > 0 {
+        // Right under the last row (a short table leaves no gap), at the latest on the lines
+        // reserved for it.
+        let used = window.iter().map(lab_table::Cells::height).sum::<usize>().min(shape.body_lines);
+        let top = inner.y + 1 + u16::try_from(used).unwrap_or(0);
+        let height = (inner.y + inner.height).saturating_sub(top);
+        row_detail(frame, Rect { y: top, height, ..inner }, t, state);
+    }
 }
 
-/// The seed's rows read as the seed does (`GET /items/ with token='…'`); others by their label.
-fn action_text(row: &Row) -> String {
-    match &row.exec {
+/// Under the table (when it is a pane of its own): the selected row in full, the request as
+/// sent, the answer, who stopped it and the bet, which the columns only abbreviate.
+fn row_detail(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState) {
+    let Some(row) = state.selected_row() else { return };
+    // The row's own label (a scenario's `No X-API-Key header`) names what the columns abbreviate.
+    let rule = format!("─ #{} {} ", row.id, row.label);
+    let fill = usize::from(area.width).saturating_sub(rule.chars().count());
+    let mut lines = vec![Line::from(Span::styled(format!("{rule}{}", "─".repeat(fill)), t.dim))];
+    // The seed's rows in the seed's words (`GET /items/ with token='…'`); others as sent.
+    let request = match &row.exec {
         Some(e) if row.seed => e.action.clone(),
-        _ => row.label.clone(),
+        _ => lab_table::request_text(row),
+    };
+    lines.push(Line::from(Span::styled(request, t.bold)));
+    let mut answer = vec![
+        Span::styled(format!("{}: ", s::DETAIL_ANSWER), t.dim),
+        Span::styled(
+            lab_table::response_text(state, row),
+            row.status().map_or(t.dim, |st| status_style(t, st)),
+        ),
+    ];
+    if let Some(exec) = &row.exec {
+        answer.push(Span::styled(format!(" · {}", s::www(&exec.www_authenticate)), t.dim));
     }
+    lines.push(Line::from(answer));
+    if let Some(exec) = &row.exec {
+        let (text, style) = if exec.handler_ran && exec.status < 400 {
+            (s::WENT_THROUGH.to_owned(), t.good)
+        } else {
+            (s::stopped(lab_table::stage_name(exec.stopped_at), &exec.stopped_by_text()), t.bad)
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    let bet = lab_table::bet_text(row);
+    if !bet.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", s::DETAIL_BET), t.dim),
+            Span::styled(bet, t.accent),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 fn short(s: &str, max: usize) -> String {
@@ -338,7 +304,7 @@ fn flow(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState, 
             let summary = if exec.handler_ran && exec.status < 400 {
                 s::WENT_THROUGH.to_owned()
             } else {
-                s::stopped(stage_name(exec.stopped_at), &exec.stopped_by_text())
+                s::stopped(lab_table::stage_name(exec.stopped_at), &exec.stopped_by_text())
             };
             let style = if exec.status < 400 { t.good } else { t.bad };
             lines.push(Line::from(Span::styled(summary, style)));
@@ -417,7 +383,7 @@ fn event_lines(row: &Row, t: &'static Theme, vars: bool) -> Vec<Line<'static>> {
         };
         out.push(Line::from(vec![
             Span::styled(format!("{mark} "), style),
-            Span::styled(format!("{:<12} ", stage_name(e.stage)), t.accent),
+            Span::styled(format!("{:<12} ", lab_table::stage_name(e.stage)), t.accent),
             Span::styled(e.check.clone(), t.bold),
             Span::styled(format!(" [{}] ", e.by.label()), t.dim),
             Span::styled(e.message.clone(), t.text),
@@ -917,15 +883,62 @@ mod tests {
             let size = app.size;
             let st = lab(&app).clone();
             let table = crate::tui::lab_screen::layout::table_area(size, &st).unwrap();
-            // The third body row (under the border and the header).
-            app.update(Action::Click { col: table.x + 3, row: table.y + 4 });
+            // Rows can take several lines: click on the line where the third row is drawn,
+            // then on the line under the first row's (its JSON body wraps at 80 columns; at
+            // 120 that line is the second row, which must not select the first).
+            let screen = text(&app);
+            let line_of =
+                |prefix: &str| screen.lines().position(|l| l.trim_matches('"').starts_with(prefix)).unwrap();
+            let third = u16::try_from(line_of("│ 3 ")).unwrap();
+            app.update(Action::Click { col: table.x + 3, row: third });
             assert_eq!(lab(&app).selected, 2, "{w}x{h}");
+            let first = u16::try_from(line_of("│▶1 ")).unwrap() + 1;
+            app.update(Action::Click { col: table.x + 3, row: first });
+            assert_eq!(lab(&app).selected, usize::from(w > 100), "{w}x{h}");
             let tabs = crate::tui::lab_screen::layout::areas_for(size, lab(&app)).tabs;
             let t = text(&app);
             let line = t.lines().nth(usize::from(tabs.y)).unwrap().trim_matches('"').to_owned();
             let col = line.find("Raw").map(|b| line[..b].chars().count()).unwrap();
             app.update(Action::Click { col: u16::try_from(col).unwrap(), row: tabs.y });
             assert_eq!(lab(&app).pane, Pane::Inspector, "{w}x{h}: {line}");
+        }
+    }
+
+    /// The seed's five columns at the classic terminal and larger: nothing cut mid-word, the
+    /// token elided in the middle or whole, the bet and the stage in columns or in the detail.
+    #[tokio::test]
+    async fn the_seed_table_at_every_size() {
+        for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+            let mut app = lab_app(w, h);
+            app.update(Action::Lab(LabMsg::ReplaySeed));
+            answer_all(&mut app).await;
+            // A right and a wrong bet, as `p` then Enter leave them on a row.
+            lab_mut(&mut app).rows[1].predicted = Some(200);
+            lab_mut(&mut app).rows[2].predicted = Some(401);
+            app.update(Action::Bottom);
+            let t = text(&app);
+            let st = lab(&app);
+            for row in &st.rows {
+                let exec = row.exec.as_ref().unwrap();
+                for word in exec.check.split(' ').chain(["Not", "authenticated", "Unauthorized"]) {
+                    assert!(t.contains(word), "{w}x{h}: `{word}` is cut: {t}");
+                }
+            }
+            for header in ["Step", "Action", "Token", "Check result", "Response"] {
+                assert!(t.contains(header), "{w}x{h}: no {header} column: {t}");
+            }
+            assert!(t.contains("never set") && t.contains("badtoken"), "{w}x{h}: {t}");
+            if w < 100 {
+                assert!(t.contains("secure…ken"), "{t}");
+                // The detail under the rows: the full request, who stopped it, the bet.
+                assert!(t.contains("GET /items/ without token"), "{t}");
+                assert!(t.contains("Stopped at authenticate by OAuth2PasswordBearer"), "{t}");
+                assert!(t.contains("your bet: ✓401"), "{t}");
+            } else {
+                assert!(t.contains("securetoken") && t.contains("Stopped at") && t.contains("Bet"), "{t}");
+                assert!(t.contains("✗200") && t.contains("✓401"), "{t}");
+            }
+            insta::assert_snapshot!(format!("lab_seed_table_{w}x{h}"), draw(&app));
         }
     }
 
