@@ -58,15 +58,7 @@ fn validate_name(name: &str) -> Result<(), Error> {
 
 /// Writes the lesson starter; returns the files written.
 pub fn new_lesson(dir: &Path, name: &str) -> Result<Vec<PathBuf>, Error> {
-    let lesson_dir = dir.join("lessons").join(name);
-    if lesson_dir.exists() {
-        return Err(Error::Usage(format!(
-            "{} already exists; not overwriting it (pick another NAME)",
-            lesson_dir.display()
-        )));
-    }
-    std::fs::create_dir_all(&lesson_dir)
-        .map_err(|e| Error::io(format!("cannot create {}", lesson_dir.display()), e))?;
+    let lesson_dir = new_lesson_dir(dir, name)?;
     let yaml = lesson_dir.join("lesson.yaml");
     let md = lesson_dir.join("transcript.md");
     create(&yaml, &LESSON_TEMPLATE.replace("{{NAME}}", name))?;
@@ -77,6 +69,17 @@ pub fn new_lesson(dir: &Path, name: &str) -> Result<Vec<PathBuf>, Error> {
 /// Writes a short lesson with a lab app (two users, one record each, an owner check, a
 /// rate-limited `/token`) and scenarios that pass `check`; returns the file written.
 pub fn new_lab(dir: &Path, name: &str) -> Result<Vec<PathBuf>, Error> {
+    let lesson_dir = new_lesson_dir(dir, name)?;
+    let yaml = lesson_dir.join("lesson.yaml");
+    // The app id is a Python identifier (it names the program).
+    let app = format!("{}_app", name.replace('-', "_"));
+    let app = if app.starts_with(|c: char| c.is_ascii_digit()) { format!("lab_{app}") } else { app };
+    create(&yaml, &LAB_TEMPLATE.replace("{{NAME}}", name).replace("{{APP}}", &app))?;
+    Ok(vec![yaml])
+}
+
+/// `DIR/lessons/NAME`, created; an existing one is refused, never reused.
+fn new_lesson_dir(dir: &Path, name: &str) -> Result<PathBuf, Error> {
     let lesson_dir = dir.join("lessons").join(name);
     if lesson_dir.exists() {
         return Err(Error::Usage(format!(
@@ -86,12 +89,7 @@ pub fn new_lab(dir: &Path, name: &str) -> Result<Vec<PathBuf>, Error> {
     }
     std::fs::create_dir_all(&lesson_dir)
         .map_err(|e| Error::io(format!("cannot create {}", lesson_dir.display()), e))?;
-    let yaml = lesson_dir.join("lesson.yaml");
-    // The app id is a Python identifier (it names the program).
-    let app = format!("{}_app", name.replace('-', "_"));
-    let app = if app.starts_with(|c: char| c.is_ascii_digit()) { format!("lab_{app}") } else { app };
-    create(&yaml, &LAB_TEMPLATE.replace("{{NAME}}", name).replace("{{APP}}", &app))?;
-    Ok(vec![yaml])
+    Ok(lesson_dir)
 }
 
 /// Writes the quiz starter, pointing at the first lesson of `dir`; returns the file written.

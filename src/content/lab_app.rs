@@ -218,6 +218,19 @@ impl SecuritySpec {
         }
     }
 
+    /// FastAPI's class name (also the scheme name FastAPI gives it in `/openapi.json`).
+    #[must_use]
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            Self::OAuth2PasswordBearer { .. } => "OAuth2PasswordBearer",
+            Self::HTTPBearer { .. } => "HTTPBearer",
+            Self::HTTPBasic { .. } => "HTTPBasic",
+            Self::APIKeyHeader { .. } => "APIKeyHeader",
+            Self::APIKeyQuery { .. } => "APIKeyQuery",
+            Self::APIKeyCookie { .. } => "APIKeyCookie",
+        }
+    }
+
     #[must_use]
     pub fn auto_error(&self) -> bool {
         match self {

@@ -194,15 +194,7 @@ fn header(g: &mut Gen<'_>, lesson: &str) {
     }
     let mut classes: Vec<&str> = Vec::new();
     for s in &app.security {
-        let c = match s {
-            SecuritySpec::OAuth2PasswordBearer { .. } => "OAuth2PasswordBearer",
-            SecuritySpec::HTTPBearer { .. } => "HTTPBearer",
-            SecuritySpec::HTTPBasic { .. } => "HTTPBasic",
-            SecuritySpec::APIKeyHeader { .. } => "APIKeyHeader",
-            SecuritySpec::APIKeyQuery { .. } => "APIKeyQuery",
-            SecuritySpec::APIKeyCookie { .. } => "APIKeyCookie",
-        };
-        classes.push(c);
+        classes.push(s.class_name());
         match s {
             SecuritySpec::HTTPBearer { .. } => classes.push("HTTPAuthorizationCredentials"),
             SecuritySpec::HTTPBasic { .. } => classes.push("HTTPBasicCredentials"),

@@ -81,18 +81,6 @@ fn json_content(schema: J) -> J {
     obj(vec![("application/json", obj(vec![("schema", schema)]))])
 }
 
-/// The scheme name FastAPI gives a security object (its class name).
-fn scheme_name(spec: &SecuritySpec) -> &'static str {
-    match spec {
-        SecuritySpec::OAuth2PasswordBearer { .. } => "OAuth2PasswordBearer",
-        SecuritySpec::HTTPBearer { .. } => "HTTPBearer",
-        SecuritySpec::HTTPBasic { .. } => "HTTPBasic",
-        SecuritySpec::APIKeyHeader { .. } => "APIKeyHeader",
-        SecuritySpec::APIKeyQuery { .. } => "APIKeyQuery",
-        SecuritySpec::APIKeyCookie { .. } => "APIKeyCookie",
-    }
-}
-
 fn scheme_definition(spec: &SecuritySpec) -> J {
     let api_key =
         |place: &str, name: &str| obj(vec![("type", s("apiKey")), ("in", s(place)), ("name", s(name))]);
@@ -326,7 +314,7 @@ fn route_security(app: &LabApp, r: &RouteSpec, c: &mut Components) -> Option<J> 
         (None, Some(cu)) => (app.scheme(&cu.scheme)?, cu.scopes.clone()),
         (None, None) => return None,
     };
-    let name = scheme_name(scheme);
+    let name = scheme.class_name();
     c.security(name, scheme_definition(scheme));
     Some(J::Arr(vec![J::Obj(vec![(name.to_owned(), J::Arr(scopes.into_iter().map(J::Str).collect()))])]))
 }
