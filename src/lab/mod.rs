@@ -26,6 +26,7 @@ pub mod security;
 pub mod seed;
 pub mod server;
 pub mod table;
+pub mod target_quirks;
 pub mod tokens;
 pub mod trace;
 pub mod version;

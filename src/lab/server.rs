@@ -128,7 +128,9 @@ async fn accept_loop(
                 // uvicorn (h11) has no header count limit; hyper's default answers 431 above 100.
                 .max_headers(1000)
                 .keep_alive(true);
-            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            // Request targets with bytes hyper refuses but uvicorn accepts are encoded first.
+            let io = super::target_quirks::RewritingIo::new(stream);
+            let conn = builder.serve_connection(TokioIo::new(io), service);
             tokio::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => {}
