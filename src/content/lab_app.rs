@@ -604,14 +604,55 @@ impl RecordSpec {
     }
 }
 
+/// A placeholder's name and field: `user.email` → (`user`, `Some("email")`).
+#[must_use]
+pub fn split_placeholder(name: &str) -> (&str, Option<&str>) {
+    name.split_once('.').map_or((name, None), |(h, p)| (h, Some(p)))
+}
+
 /// The placeholders a `returns: {json: ...}` string may be (`{credential}`, `{user.email}`…).
 #[must_use]
 pub fn is_placeholder(name: &str) -> bool {
-    let (head, part) = name.split_once('.').map_or((name, None), |(h, p)| (h, Some(p)));
+    let (head, part) = split_placeholder(name);
     match head {
         "credential" => matches!(part, None | Some("scheme" | "credentials" | "username" | "password")),
         "user" => matches!(part, Some("username" | "email" | "full_name" | "disabled" | "role")),
         "path" => part.is_some(),
         _ => false,
     }
+}
+
+/// Each `{{name}}` of a scenario text (a captured value's use): its byte range and its name
+/// (spaces inside the braces ignored).
+fn capture_refs(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find("{{").map(|i| from + i) {
+        let Some(end) = text[start + 2..].find("}}").map(|i| start + 2 + i) else { break };
+        out.push((start..end + 2, text[start + 2..end].trim()));
+        from = end + 2;
+    }
+    out
+}
+
+/// The names a scenario text uses as `{{name}}`.
+#[must_use]
+pub fn capture_names(text: &str) -> Vec<&str> {
+    capture_refs(text).into_iter().map(|(_, name)| name).collect()
+}
+
+/// The text with every `{{name}}` that `value` knows replaced (the others left as written).
+#[must_use]
+pub fn fill_captures<'a>(text: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (range, name) in capture_refs(text) {
+        if let Some(v) = value(name) {
+            out.push_str(&text[last..range.start]);
+            out.push_str(v);
+            last = range.end;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
 }

@@ -81,7 +81,7 @@ pub fn check_lesson(lesson: &Lesson, known_apps: &HashSet<&str>) -> Vec<Problem>
             let rat = at.key("requests").index(j);
             let texts = std::iter::once(&r.path).chain(r.headers.iter()).chain(r.form.iter());
             for text in texts {
-                for name in placeholders(text) {
+                for name in super::lab_app::capture_names(text) {
                     if !captured.contains(name) {
                         out.err(
                             rat.clone(),
@@ -99,19 +99,6 @@ pub fn check_lesson(lesson: &Lesson, known_apps: &HashSet<&str>) -> Vec<Problem>
         }
     }
     out.problems
-}
-
-/// The `{{name}}` placeholders of a text.
-pub fn placeholders(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else { break };
-        out.push(after[..end].trim());
-        rest = &after[end + 2..];
-    }
-    out
 }
 
 fn check_app(app: &LabApp, at: &FieldPath, out: &mut Out) {

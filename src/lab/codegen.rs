@@ -740,7 +740,7 @@ fn py_template(v: &serde_json::Value, credential: Option<&str>) -> String {
             if !crate::content::lab_app::is_placeholder(name) {
                 return py_str(s);
             }
-            let (head, part) = name.split_once('.').map_or((name, None), |(h, p)| (h, Some(p)));
+            let (head, part) = crate::content::lab_app::split_placeholder(name);
             match (head, part) {
                 ("credential", None) => credential.unwrap_or("None").to_owned(),
                 ("credential", Some(p)) => format!("{}.{p}", credential.unwrap_or("credentials")),
@@ -763,15 +763,9 @@ fn py_template(v: &serde_json::Value, credential: Option<&str>) -> String {
     }
 }
 
-/// The whole file for `lab --code`: the fixed app, or its vulnerable twin.
+/// The whole file for `lab --code` (and the lab's code pane): the fixed app, or its twin.
 #[must_use]
 pub fn program(app: &LabApp, lesson: &str, vulnerable: bool) -> Option<Program> {
-    program_for(app, lesson, vulnerable)
-}
-
-/// [`program`] (the name the lab's code pane uses).
-#[must_use]
-pub fn program_for(app: &LabApp, lesson: &str, vulnerable: bool) -> Option<Program> {
     let side = if vulnerable { app.vulnerable()? } else { app.fixed() };
     let mut p = generate(&side, lesson);
     if vulnerable {
@@ -893,11 +887,11 @@ mod tests {
         let catalog = crate::content::load_embedded().unwrap();
         let lab =
             catalog.lessons.iter().flat_map(|l| l.lab_apps.iter()).find(|a| a.id == "invoices_app").unwrap();
-        let twin = program_for(lab, "whose-data", true).unwrap();
+        let twin = super::program(lab, "whose-data", true).unwrap();
         assert!(twin.source.starts_with("# VULNERABLE TWIN, for the lab only:\n"));
         assert!(twin.source.contains("# VULNERABLE: no owner check"));
         assert!(!twin.source.contains("\"owner\"] != current_user.username"));
-        let fixed = program_for(lab, "whose-data", false).unwrap();
+        let fixed = super::program(lab, "whose-data", false).unwrap();
         assert!(fixed.source.contains("\"owner\"] != current_user.username"));
     }
 }

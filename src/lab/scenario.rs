@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::content::lab_app::fill_captures;
 use crate::content::{LabRequest, LabScenario};
 
 use super::LabError;
@@ -55,13 +56,8 @@ impl Captures {
         if self.0.is_empty() {
             return req.clone();
         }
-        let fill = |text: &str| {
-            let mut out = text.to_owned();
-            for (name, value) in &self.0 {
-                out = out.replace(&format!("{{{{{name}}}}}"), value);
-            }
-            out
-        };
+        // The same `{{name}}` reading as `check` (spaces inside the braces allowed).
+        let fill = |text: &str| fill_captures(text, |name| self.0.get(name).map(String::as_str));
         let mut filled = req.clone();
         filled.path = fill(&req.path);
         filled.headers = req.headers.iter().map(|h| fill(h)).collect();
@@ -121,6 +117,12 @@ mod tests {
         c.record(&login, br#"{"access_token":"eyJ.x.y","token_type":"bearer"}"#);
         let next = c.apply(&request("/invoices/{{ id }}", &["Authorization: Bearer {{alice_token}}"], &[]));
         assert_eq!(next.headers, vec!["Authorization: Bearer eyJ.x.y".to_owned()]);
+        let spaced = c.apply(&request("/x", &["Authorization: Bearer {{ alice_token }}"], &[]));
+        assert_eq!(
+            spaced.headers,
+            vec!["Authorization: Bearer eyJ.x.y".to_owned()],
+            "spaces as check reads them"
+        );
         assert_eq!(next.path, "/invoices/{{ id }}", "an unknown name stays as written");
         assert_eq!(c.values().len(), 1);
     }

@@ -578,7 +578,7 @@ fn substitute(value: &serde_json::Value, scope: &Scope<'_>) -> J {
 /// The value a placeholder names, or `None` when it names nothing (then it is plain text).
 #[must_use]
 fn placeholder(name: &str, scope: &Scope<'_>) -> Option<J> {
-    let (head, part) = name.split_once('.').map_or((name, None), |(h, p)| (h, Some(p)));
+    let (head, part) = crate::content::lab_app::split_placeholder(name);
     match head {
         "credential" => Some(scope.credential.as_ref().map_or(J::Null, |c| c.value(part))),
         "user" => {

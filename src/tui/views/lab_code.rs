@@ -55,7 +55,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, catalog: &Ca
         frame.render_widget(Paragraph::new(Span::styled(s::CODE_NONE, t.dim)).block(block), area);
         return;
     };
-    let Some(program) = codegen::program_for(a.app, a.lesson, a.vulnerable) else {
+    let Some(program) = codegen::program(a.app, a.lesson, a.vulnerable) else {
         frame.render_widget(Paragraph::new(Span::styled(s::CODE_NONE, t.dim)).block(block), area);
         return;
     };
