@@ -113,7 +113,7 @@ fn progress_and_position_survive_a_restart() {
     // A second run in the same data dir offers to continue on step 2 and remembers step 1.
     let mut t = Tui::start_in(&args, data.path(), None);
     t.wait_for("Continue where you left off");
-    t.wait_for("(1/2 done)");
+    t.wait_for("(1/2 pred.)");
     t.send(ENTER);
     wait_opened(&mut t, "› Step 2: A checked route");
     t.send("hG");

@@ -128,7 +128,7 @@ fn run_screen(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
         None => 0,
     };
     if !std::io::stdout().is_terminal() {
-        crate::safe_eprintln!("{}", crate::tui::lab_screen::text::NOT_A_TERMINAL);
+        crate::safe_eprintln!("{}", crate::tui::strings::lab::NOT_A_TERMINAL);
         return Ok(ExitCode::from(1));
     }
     let mut state = crate::tui::app::LabState::with_version(lesson, args.scenario.clone(), version);

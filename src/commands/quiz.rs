@@ -79,7 +79,7 @@ fn tui_quiz(
     quiz::select(&catalog, &selection, &Progress::new(), Day::today())
         .map_err(|e| Error::Usage(e.to_string()))?;
     crate::tui::run_with(catalog, crate::tui::theme::from_env(cli.theme), |app| {
-        crate::tui::quiz_screen::open_selection(app, selection, seed);
+        app.open_quiz(selection, seed);
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,24 +1,28 @@
-//! The interface's state and its one pure `update`: an [`Action`] in, [`Effect`]s out, no I/O.
-//!
-//! Screens are an enum; each screen keeps its own state struct. The lab and quiz screens live in
-//! their own modules (`lab_screen`, `quiz_screen`): their state, their update, their key scopes;
-//! [`App::update_screen`] delegates to them.
+//! The router: the screens, which one is on top, and the one `update` that every event goes
+//! through. It owns what all screens share (the catalog, progress, the size, the notice, the
+//! overlays), hands the screen on top its [`Action`] with a [`Ctx`], and carries out the
+//! [`Nav`]s a screen returns; the other effects go to the event loop. It does no I/O and reads
+//! no clock: the event loop passes the time in.
 
 use ratatui::layout::Rect;
 
-use super::action::{Action, Effect};
-use super::doc::{self, Doc, Page, PageUi, Target};
-use super::keymap::Scope;
-use super::layout;
-use super::saved::{Position, Progress};
+use super::ctx::{Ctx, View};
+use super::keymap::{self, Scope};
+use super::msg::lab::{LabEffect, Profile};
+use super::msg::{Action, Effect, Nav};
+use super::saved::Progress;
+use super::screens::home::HomeState;
+pub use super::screens::lab::LabState;
+pub use super::screens::quiz::QuizState;
+pub use super::screens::reader::ReaderState;
+use super::strings as s;
 use super::theme::Theme;
-use crate::content::{Catalog, Lesson, ModeTarget, QuizKind, SectionKind};
+use crate::content::{Catalog, ModeTarget, SectionKind};
+use crate::quiz::Selection;
 
-/// Longest typed prediction kept, in characters.
-const MAX_ANSWER: usize = 200;
-const MAX_QUERY: usize = 80;
-/// The reader opens with its outline shown from this terminal width up.
-pub const OUTLINE_AUTO_WIDTH: u16 = 100;
+pub use super::screens::help::Overlay;
+pub use super::screens::home::{HomeEntry, HomeFocus};
+pub use super::screens::reader::{OUTLINE_AUTO_WIDTH, ReaderFocus, Search};
 
 pub struct App {
     pub catalog: Catalog,
@@ -29,22 +33,20 @@ pub struct App {
     pub size: Rect,
     pub home: HomeState,
     pub screen: Screen,
+    /// Screens the one on top was opened over (a page or a quiz under the lab): Esc returns
+    /// to the last of them, or home.
+    pub under: Vec<Screen>,
     pub overlay: Overlay,
     /// A one-line message in the footer until the next key.
     pub notice: Option<String>,
     /// Something changed since the last draw.
     pub dirty: bool,
-    /// Unix milliseconds now (quiz timing and review days); tests pin it.
+    /// Unix milliseconds of the last event (set by the event loop; the views read it too).
+    pub now_ms: u64,
+    /// Where the event loop reads the time; tests pin it.
     pub clock: fn() -> u64,
-    /// The quiz left for "prove it in the lab"; leaving the lab returns to it.
-    pub paused_quiz: Option<Box<QuizState>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlay {
-    None,
-    Help { scroll: u16 },
-    ConfirmQuit,
+    /// The demo API profile last asked of the lab runner (`None`: no lab open).
+    served: Option<Profile>,
 }
 
 pub enum Screen {
@@ -54,249 +56,67 @@ pub enum Screen {
     Quiz(QuizState),
 }
 
-/// The live lab: see [`super::lab_screen`].
-pub use super::lab_screen::LabState;
-
-/// The visual quiz, practice and review: see [`super::quiz_screen`].
-pub use super::quiz_screen::QuizState;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HomeFocus {
-    Lessons,
-    Modes,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HomeState {
-    pub lesson: usize,
-    pub entry: usize,
-    pub focus: HomeFocus,
-}
-
-/// One line of the modes list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HomeEntry {
-    Continue,
-    /// An index into `lesson.modes`.
-    Mode(usize),
-    /// The lesson defines no modes: what it has, derived (walk-through, its quiz, its lab).
-    Auto(ModeTarget),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReaderFocus {
-    Body,
-    Outline,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Search {
-    pub query: String,
-    pub editing: bool,
-    /// (line, start byte, end byte) of every match.
-    pub hits: Vec<(usize, usize, usize)>,
-    pub current: usize,
-}
-
-pub struct ReaderState {
-    pub lesson: usize,
-    pub mode: ModeTarget,
-    pub pages: Vec<Page>,
-    pub page: usize,
-    pub scroll: usize,
-    pub hscroll: usize,
-    pub outline: bool,
-    pub focus: ReaderFocus,
-    pub outline_sel: usize,
-    /// The current page's picked option and typed draft (committed answers live in progress).
-    pub selected: Option<usize>,
-    pub draft: String,
-    /// Typed, uncommitted answers of other pages, kept while the learner looks around.
-    pub drafts: std::collections::BTreeMap<usize, String>,
-    pub editing: bool,
-    pub search: Search,
-    pub doc: Doc,
-    doc_key: Option<(usize, u16, PageUi)>,
-}
-
-impl ReaderState {
-    #[must_use]
-    pub fn current(&self) -> Page {
-        self.pages.get(self.page).copied().unwrap_or(Page { section: SectionKind::Overview, item: 0 })
-    }
-
-    #[must_use]
-    pub fn areas(&self, size: Rect) -> layout::ReaderAreas {
-        layout::reader(size, self.outline)
-    }
-
-    fn ui(&self, lesson: &Lesson, progress: &Progress) -> PageUi {
-        PageUi {
-            selected: self.selected,
-            draft: self.draft.clone(),
-            editing: self.editing,
-            ..saved_ui(self.current(), lesson, progress)
-        }
-    }
-
-    /// The current page's prediction, if it still waits for a commit.
-    fn open_prediction<'a>(
-        &self,
-        lesson: &'a Lesson,
-        progress: &Progress,
-    ) -> Option<&'a crate::content::Prediction> {
-        let page = self.current();
-        if page.section != SectionKind::BuildUp || progress.prediction(&lesson.id, page.item).is_some() {
-            return None;
-        }
-        lesson.build_up.get(page.item)?.predict.as_ref()
-    }
-
-    fn open_myth<'a>(&self, lesson: &'a Lesson, progress: &Progress) -> Option<&'a crate::content::Myth> {
-        let page = self.current();
-        if page.section != SectionKind::MythBusters {
-            return None;
-        }
-        lesson.myth_busters.get(page.item).filter(|m| progress.myth(&lesson.id, &m.id).is_none())
-    }
-
-    fn height(&self, size: Rect) -> usize {
-        usize::from(self.areas(size).body.height)
-    }
-
-    fn max_scroll(&self, size: Rect) -> usize {
-        self.doc.lines.len().saturating_sub(self.height(size))
-    }
-
-    fn scroll_by(&mut self, delta: isize, size: Rect) {
-        let max = self.max_scroll(size);
-        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
-    }
-
-    /// Finds every match on the page, keeping the current match's index when it still exists
-    /// (a resize re-lays out the page under the same search).
-    fn find(&mut self) {
-        self.search.hits.clear();
-        let needle = self.search.query.to_ascii_lowercase();
-        if needle.is_empty() {
-            return;
-        }
-        for (n, line) in self.doc.folded.iter().enumerate() {
-            let mut from = 0;
-            while let Some(at) = line[from..].find(&needle) {
-                let start = from + at;
-                self.search.hits.push((n, start, start + needle.len()));
-                from = start + needle.len().max(1);
-            }
-        }
-        self.search.current = self.search.current.min(self.search.hits.len().saturating_sub(1));
-    }
-
-    /// Picks the first match at or below the top of the view and scrolls to it.
-    fn jump_to_hit(&mut self, size: Rect) {
-        if let Some(&(line, _, _)) = self.search.hits.get(self.search.current) {
-            let h = self.height(size);
-            if line < self.scroll || line >= self.scroll + h {
-                self.scroll = line.saturating_sub(h / 3).min(self.max_scroll(size));
-            }
-        }
-    }
-}
-
-/// What progress says about a page: its committed prediction or myth answer, and the tally.
-fn saved_ui(page: Page, lesson: &Lesson, progress: &Progress) -> PageUi {
-    let committed = match page.section {
-        SectionKind::BuildUp => progress.prediction(&lesson.id, page.item).map(str::to_owned),
-        _ => None,
-    };
-    let myth = match page.section {
-        SectionKind::MythBusters => {
-            lesson.myth_busters.get(page.item).and_then(|m| progress.myth(&lesson.id, &m.id))
-        }
-        _ => None,
-    };
-    PageUi {
-        committed,
-        myth,
-        myths_believed: progress.myths_believed(&lesson.id),
-        myths_answered: lesson
-            .myth_busters
-            .iter()
-            .filter(|m| progress.myth(&lesson.id, &m.id).is_some())
-            .count(),
-        ..PageUi::default()
-    }
-}
-
-/// Build-up and myth sections count as read only once every prediction and myth is committed.
-fn all_committed(lesson: &Lesson, section: SectionKind, progress: &Progress) -> bool {
-    match section {
-        SectionKind::BuildUp => lesson
-            .build_up
-            .iter()
-            .enumerate()
-            .all(|(i, step)| step.predict.is_none() || progress.prediction(&lesson.id, i).is_some()),
-        SectionKind::MythBusters => {
-            lesson.myth_busters.iter().all(|m| progress.myth(&lesson.id, &m.id).is_some())
-        }
-        _ => true,
+/// Each screen's own update; a new screen adds its branch here and in the view's `render`.
+fn update_screen(
+    screen: &mut Screen,
+    home: &mut HomeState,
+    action: Action,
+    ctx: &mut Ctx<'_>,
+) -> Vec<Effect> {
+    match screen {
+        Screen::Home => home.update(action, ctx),
+        Screen::Reader(r) => r.update(action, ctx),
+        Screen::Quiz(q) => q.update(action, ctx),
+        Screen::Lab(l) => l.update(action, ctx),
     }
 }
 
 impl App {
     #[must_use]
     pub fn new(catalog: Catalog, theme: &'static Theme, progress: Progress, size: Rect) -> Self {
+        let clock = crate::quiz::now_ms;
         let mut app = App {
             catalog,
             theme,
             progress,
             save_error: None,
             size,
-            home: HomeState { lesson: 0, entry: 0, focus: HomeFocus::Modes },
+            home: HomeState::default(),
             screen: Screen::Home,
+            under: Vec::new(),
             overlay: Overlay::None,
             notice: None,
             dirty: true,
-            clock: crate::quiz::now_ms,
-            paused_quiz: None,
+            now_ms: clock(),
+            clock,
+            served: None,
         };
-        // Start on the lesson the learner was last in.
-        if let Some(pos) = app.progress.position()
-            && let Some(i) = app.catalog.lessons.iter().position(|l| l.id == pos.lesson)
-        {
-            app.home.lesson = i;
-        }
+        app.home = HomeState::new(app.view());
         app
     }
 
+    /// The shared data, read only (for the views).
     #[must_use]
-    pub fn lesson(&self) -> Option<&Lesson> {
+    pub fn view(&self) -> View<'_> {
+        View {
+            catalog: &self.catalog,
+            theme: self.theme,
+            progress: &self.progress,
+            size: self.size,
+            now_ms: self.now_ms,
+        }
+    }
+
+    /// The lesson selected at home.
+    #[must_use]
+    pub fn lesson(&self) -> Option<&crate::content::Lesson> {
         self.catalog.lessons.get(self.home.lesson)
     }
 
     /// The modes list of the selected lesson.
     #[must_use]
     pub fn home_entries(&self) -> Vec<HomeEntry> {
-        let mut out = Vec::new();
-        let Some(lesson) = self.lesson() else { return out };
-        if self.progress.position().is_some_and(|p| p.lesson == lesson.id) {
-            out.push(HomeEntry::Continue);
-        }
-        if lesson.modes.is_empty() {
-            out.push(HomeEntry::Auto(ModeTarget::GuidedWalkthrough));
-            for (kind, target) in
-                [(QuizKind::Practice, ModeTarget::Practice), (QuizKind::Visual, ModeTarget::VisualQuiz)]
-            {
-                if self.catalog.quizzes.iter().any(|q| q.kind == kind && q.lesson == lesson.id) {
-                    out.push(HomeEntry::Auto(target));
-                }
-            }
-            if !lesson.lab_scenarios.is_empty() {
-                out.push(HomeEntry::Auto(ModeTarget::LiveLab));
-            }
-        }
-        out.extend((0..lesson.modes.len()).map(HomeEntry::Mode));
-        out
+        self.home.entries(self.view())
     }
 
     /// The key scopes in effect, most specific first.
@@ -315,43 +135,23 @@ impl App {
     #[must_use]
     pub fn screen_scopes(&self) -> Vec<Scope> {
         match &self.screen {
-            Screen::Home => vec![Scope::Home, Scope::Global],
+            Screen::Home => self.home.scopes(),
             Screen::Lab(lab) => lab.scopes(),
             Screen::Quiz(q) => q.scopes(),
-            Screen::Reader(r) => {
-                if r.search.editing {
-                    return vec![Scope::Search, Scope::Global];
-                }
-                if r.editing {
-                    return vec![Scope::Editing, Scope::Global];
-                }
-                let mut scopes = Vec::new();
-                if r.focus == ReaderFocus::Outline && r.outline {
-                    scopes.push(Scope::Outline);
-                }
-                if let Some(lesson) = self.catalog.lessons.get(r.lesson) {
-                    if let Some(p) = r.open_prediction(lesson, &self.progress) {
-                        scopes.push(if p.options.is_empty() { Scope::TypedPrompt } else { Scope::Options });
-                    }
-                    if r.open_myth(lesson, &self.progress).is_some() {
-                        scopes.push(Scope::Myth);
-                    }
-                }
-                scopes.extend([Scope::Reader, Scope::Global]);
-                scopes
-            }
+            Screen::Reader(r) => r.scopes(self.catalog.lessons.get(r.lesson), &self.progress),
         }
     }
 
     /// Why quitting now would lose something, if it would.
     #[must_use]
     pub fn unsaved(&self) -> Option<&'static str> {
-        if let Screen::Reader(r) = &self.screen
-            && (!r.draft.trim().is_empty() || !r.drafts.is_empty())
-        {
-            return Some(super::strings::CONFIRM_UNSAVED);
+        let reader_drafts = std::iter::once(&self.screen)
+            .chain(&self.under)
+            .any(|screen| matches!(screen, Screen::Reader(r) if r.has_drafts()));
+        if reader_drafts {
+            return Some(s::CONFIRM_UNSAVED);
         }
-        self.save_error.as_ref().map(|_| super::strings::CONFIRM_UNSAVED_STORE)
+        self.save_error.as_ref().map(|_| s::CONFIRM_UNSAVED_STORE)
     }
 
     /// Whether something moves on its own (then the loop ticks); nothing does yet.
@@ -360,7 +160,9 @@ impl App {
         false
     }
 
-    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+    /// An event in at `now_ms`, effects out. The only way the app changes.
+    pub fn update_at(&mut self, action: Action, now_ms: u64) -> Vec<Effect> {
+        self.now_ms = now_ms;
         if action == Action::Tick && !self.animating() {
             return Vec::new();
         }
@@ -375,6 +177,36 @@ impl App {
         {
             self.notice = None;
         }
+        let effects = self.route(action);
+        let mut effects = self.go(effects);
+        effects.extend(self.serve());
+        effects
+    }
+
+    /// The lab's server follows the lab: asked for when the lab opens or its profile changes,
+    /// stopped when it closes. (The event loop also asks once before the first event, for an
+    /// app that starts on the lab.)
+    pub fn serve(&mut self) -> Option<Effect> {
+        let wanted = match &self.screen {
+            Screen::Lab(lab) => Some(lab.profile),
+            _ => None,
+        };
+        if wanted == self.served {
+            return None;
+        }
+        self.served = wanted;
+        Some(Effect::Lab(LabEffect::Serve(wanted)))
+    }
+
+    /// [`App::update_at`] at the app's own clock, for tests that drive it key by key.
+    #[cfg(test)]
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let now = (self.clock)();
+        self.update_at(action, now)
+    }
+
+    /// The app's own actions (quit, help, resize, notices); everything else goes to the screen.
+    fn route(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Resize(w, h) => {
                 self.size = Rect::new(0, 0, w, h);
@@ -409,541 +241,141 @@ impl App {
                 };
                 Vec::new()
             }
-            action => {
-                let help_rows = super::keymap::active(&self.screen_scopes()).len();
-                if let Overlay::Help { scroll } = &mut self.overlay {
-                    let max = u16::try_from(help_rows).unwrap_or(u16::MAX);
-                    match action {
-                        Action::Down | Action::Wheel(1..) => *scroll = scroll.saturating_add(1).min(max),
-                        Action::Up | Action::Wheel(i16::MIN..=-1) => *scroll = scroll.saturating_sub(1),
-                        _ => {}
-                    }
-                    return Vec::new();
+            action => self.overlay_or_screen(action),
+        }
+    }
+
+    /// An open overlay takes the keys; otherwise the screen on top gets them.
+    fn overlay_or_screen(&mut self, action: Action) -> Vec<Effect> {
+        let help_rows = keymap::active(&self.screen_scopes()).len();
+        if let Overlay::Help { scroll } = &mut self.overlay {
+            let max = u16::try_from(help_rows).unwrap_or(u16::MAX);
+            match action {
+                Action::Down | Action::Wheel(1..) => *scroll = scroll.saturating_add(1).min(max),
+                Action::Up | Action::Wheel(i16::MIN..=-1) => *scroll = scroll.saturating_sub(1),
+                _ => {}
+            }
+            return Vec::new();
+        }
+        if self.overlay == Overlay::ConfirmQuit {
+            return Vec::new();
+        }
+        let (mut ctx, screen, home) = self.split();
+        update_screen(screen, home, action, &mut ctx)
+    }
+
+    /// Carries out the navigation among `effects` and returns the rest.
+    fn go(&mut self, effects: Vec<Effect>) -> Vec<Effect> {
+        let mut out = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Go(nav) => {
+                    let more = self.navigate(nav);
+                    out.extend(self.go(more));
                 }
-                if self.overlay == Overlay::ConfirmQuit {
-                    return Vec::new();
-                }
-                self.update_screen(action)
+                other => out.push(other),
             }
         }
+        out
+    }
+
+    fn navigate(&mut self, nav: Nav) -> Vec<Effect> {
+        match nav {
+            Nav::Back => {
+                self.screen = self.under.pop().unwrap_or(Screen::Home);
+                // The size may have changed while the screen was underneath.
+                self.refresh()
+            }
+            Nav::Mode { lesson, target } => self.open_mode(lesson, target),
+            Nav::Continue => self.continue_reading(),
+            Nav::Lab { lesson, scenario } => {
+                let over = std::mem::replace(&mut self.screen, Screen::Home);
+                if !matches!(over, Screen::Home | Screen::Lab(_)) {
+                    self.under.push(over);
+                }
+                let mut lab = LabState::new(lesson, scenario);
+                lab.ready(&self.catalog);
+                self.screen = Screen::Lab(Box::new(lab));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Opens the screen a learning mode names (from home: nothing is left underneath).
+    pub fn open_mode(&mut self, lesson: usize, target: ModeTarget) -> Vec<Effect> {
+        self.under.clear();
+        match target {
+            ModeTarget::LiveLab => self.screen = Screen::Lab(Box::new(LabState::new(lesson, None))),
+            ModeTarget::VisualQuiz | ModeTarget::Practice | ModeTarget::ReviewMissed => {
+                if let Some(q) = QuizState::open(lesson, target, self.view()) {
+                    self.screen = Screen::Quiz(q);
+                }
+            }
+            _ => {
+                let Some(l) = self.catalog.lessons.get(lesson) else { return Vec::new() };
+                self.screen = Screen::Reader(Box::new(ReaderState::open(l, lesson, target, self.size)));
+            }
+        }
+        self.refresh()
+    }
+
+    /// Opens the quiz the `quiz` command asked for.
+    pub fn open_quiz(&mut self, selection: Selection, seed: u64) {
+        let q = QuizState::for_selection(selection, seed, self.home.lesson, self.view());
+        self.home.lesson = q.lesson;
+        self.under.clear();
+        self.screen = Screen::Quiz(q);
+    }
+
+    /// Home's "Continue": the reader at the saved page and scroll.
+    fn continue_reading(&mut self) -> Vec<Effect> {
+        let Some(pos) = self.progress.position().cloned() else { return Vec::new() };
+        let Some(lesson_i) = self.catalog.lessons.iter().position(|l| l.id == pos.lesson) else {
+            return Vec::new();
+        };
+        let mode = if pos.section == SectionKind::Transcript {
+            ModeTarget::Transcript
+        } else {
+            ModeTarget::GuidedWalkthrough
+        };
+        let lesson = &self.catalog.lessons[lesson_i];
+        let mut reader = ReaderState::open(lesson, lesson_i, mode, self.size);
+        reader.go_to(&pos);
+        self.under.clear();
+        self.screen = Screen::Reader(Box::new(reader));
+        self.refresh()
+    }
+
+    /// Lays the reader out again at the current size (a resize, a return to it).
+    pub fn refresh(&mut self) -> Vec<Effect> {
+        let (mut ctx, screen, _) = self.split();
+        let Screen::Reader(r) = screen else { return Vec::new() };
+        r.refresh(&mut ctx)
+    }
+
+    /// The shared data as a screen's [`Ctx`], beside the screen on top and home's state.
+    fn split(&mut self) -> (Ctx<'_>, &mut Screen, &mut HomeState) {
+        let App { catalog, theme, progress, size, notice, now_ms, screen, home, .. } = self;
+        (Ctx { catalog, theme, progress, size: *size, now_ms: *now_ms, notice }, screen, home)
     }
 
     fn quit(&mut self) -> Vec<Effect> {
         self.overlay = Overlay::None;
-        self.remember_position();
+        let (mut ctx, screen, _) = self.split();
+        if let Screen::Reader(r) = screen {
+            r.remember_position(&mut ctx);
+        }
         vec![Effect::SaveProgress, Effect::Quit]
-    }
-
-    fn remember_position(&mut self) {
-        if let Screen::Reader(r) = &self.screen
-            && let Some(lesson) = self.catalog.lessons.get(r.lesson)
-        {
-            let page = r.current();
-            self.progress.set_position(Position {
-                lesson: lesson.id.clone(),
-                section: page.section,
-                item: page.item,
-                scroll: u16::try_from(r.scroll).unwrap_or(u16::MAX),
-            });
-        }
-    }
-
-    /// Each screen's own actions. A new screen adds its branch here.
-    fn update_screen(&mut self, action: Action) -> Vec<Effect> {
-        match &mut self.screen {
-            Screen::Home => self.update_home(action),
-            Screen::Reader(_) => self.update_reader(action),
-            Screen::Quiz(_) => {
-                let effects = super::quiz_screen::update(self, action);
-                // "Prove it in the lab" sets the scenario after opening: make it ready now.
-                super::lab_screen::after_update(self);
-                effects
-            }
-            Screen::Lab(_) if action == Action::Back && self.paused_quiz.is_some() => {
-                super::quiz_screen::resume(self)
-            }
-            Screen::Lab(_) if action == Action::Back => {
-                self.screen = Screen::Home;
-                Vec::new()
-            }
-            Screen::Lab(_) => {
-                let effects = super::lab_screen::update(self, action);
-                super::lab_screen::after_update(self);
-                effects
-            }
-        }
-    }
-
-    fn update_home(&mut self, action: Action) -> Vec<Effect> {
-        let entries = self.home_entries().len();
-        let lessons = self.catalog.lessons.len();
-        let areas = layout::home(self.size, lessons);
-        let h = &mut self.home;
-        let (count, pos) = match h.focus {
-            HomeFocus::Lessons => (lessons, &mut h.lesson),
-            HomeFocus::Modes => (entries, &mut h.entry),
-        };
-        match action {
-            Action::Down | Action::Wheel(1..) => *pos = (*pos + 1).min(count.saturating_sub(1)),
-            Action::Up | Action::Wheel(i16::MIN..=-1) => *pos = pos.saturating_sub(1),
-            Action::Top => *pos = 0,
-            Action::Bottom => *pos = count.saturating_sub(1),
-            Action::FocusNext => {
-                h.focus = match h.focus {
-                    HomeFocus::Lessons => HomeFocus::Modes,
-                    HomeFocus::Modes => HomeFocus::Lessons,
-                };
-            }
-            Action::Open => match h.focus {
-                HomeFocus::Lessons => h.focus = HomeFocus::Modes,
-                HomeFocus::Modes => return self.open_entry(),
-            },
-            Action::Click { col, row } => {
-                let inner = |r: Rect| Rect {
-                    x: r.x + 1,
-                    y: r.y + 1,
-                    width: r.width.saturating_sub(2),
-                    height: r.height.saturating_sub(2),
-                };
-                let lessons_in = inner(areas.lessons);
-                let modes_in = inner(areas.modes);
-                if layout::contains(lessons_in, col, row) {
-                    let i = usize::from((row - lessons_in.y) / layout::LESSON_ROWS);
-                    if i < lessons {
-                        h.focus = HomeFocus::Lessons;
-                        if h.lesson != i {
-                            h.lesson = i;
-                            h.entry = 0;
-                        }
-                    }
-                } else if layout::contains(modes_in, col, row) {
-                    let offset = layout::list_offset(h.entry, usize::from(modes_in.height));
-                    let i = offset + usize::from(row - modes_in.y);
-                    if i < entries {
-                        let again = h.focus == HomeFocus::Modes && h.entry == i;
-                        h.focus = HomeFocus::Modes;
-                        h.entry = i;
-                        if again {
-                            return self.open_entry();
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        if self.home.focus == HomeFocus::Lessons {
-            self.home.entry = self.home.entry.min(self.home_entries().len().saturating_sub(1));
-        }
-        Vec::new()
-    }
-
-    /// Opens the selected entry of the modes list.
-    pub fn open_entry(&mut self) -> Vec<Effect> {
-        let lesson_i = self.home.lesson;
-        let Some(lesson) = self.catalog.lessons.get(lesson_i) else { return Vec::new() };
-        let entry = self.home_entries().get(self.home.entry).copied();
-        let target = match entry {
-            Some(HomeEntry::Continue) => {
-                let Some(pos) = self.progress.position().cloned() else { return Vec::new() };
-                let mode = if pos.section == SectionKind::Transcript {
-                    ModeTarget::Transcript
-                } else {
-                    ModeTarget::GuidedWalkthrough
-                };
-                self.open_reader(lesson_i, mode);
-                if let Screen::Reader(r) = &mut self.screen {
-                    let at = r.pages.iter().position(|p| p.section == pos.section && p.item == pos.item);
-                    r.page = at.unwrap_or(0);
-                    r.outline_sel = r.page;
-                    r.scroll = usize::from(pos.scroll);
-                }
-                return self.refresh();
-            }
-            Some(HomeEntry::Mode(i)) => match lesson.modes.get(i) {
-                Some(mode) => mode.opens,
-                None => return Vec::new(),
-            },
-            Some(HomeEntry::Auto(target)) => target,
-            None => return Vec::new(),
-        };
-        self.open_mode(lesson_i, target)
-    }
-
-    /// Opens the screen a learning mode names.
-    pub fn open_mode(&mut self, lesson: usize, target: ModeTarget) -> Vec<Effect> {
-        match target {
-            ModeTarget::LiveLab => {
-                self.screen = Screen::Lab(Box::new(LabState::new(lesson, None)));
-                Vec::new()
-            }
-            ModeTarget::VisualQuiz | ModeTarget::Practice | ModeTarget::ReviewMissed => {
-                super::quiz_screen::open_mode(self, lesson, target)
-            }
-            _ => {
-                self.open_reader(lesson, target);
-                self.refresh()
-            }
-        }
-    }
-
-    fn open_reader(&mut self, lesson_i: usize, mode: ModeTarget) {
-        let Some(lesson) = self.catalog.lessons.get(lesson_i) else { return };
-        let sections = doc::sections_of(mode).unwrap_or_else(|| SectionKind::ALL.to_vec());
-        let pages = doc::pages_of(lesson, &sections);
-        self.screen = Screen::Reader(Box::new(ReaderState {
-            lesson: lesson_i,
-            mode,
-            pages,
-            page: 0,
-            scroll: 0,
-            hscroll: 0,
-            // Beside a narrow text the outline costs more than it gives; `o` shows it anyway.
-            outline: self.size.width >= OUTLINE_AUTO_WIDTH,
-            focus: ReaderFocus::Body,
-            outline_sel: 0,
-            selected: None,
-            draft: String::new(),
-            drafts: std::collections::BTreeMap::new(),
-            editing: false,
-            search: Search::default(),
-            doc: Doc::default(),
-            doc_key: None,
-        }));
-    }
-
-    /// Re-lays out the current page if its width or answers changed, keeps the scroll in
-    /// range, and marks a section read when its end is on screen.
-    pub fn refresh(&mut self) -> Vec<Effect> {
-        let size = self.size;
-        let theme = self.theme;
-        let Screen::Reader(r) = &mut self.screen else { return Vec::new() };
-        let Some(lesson) = self.catalog.lessons.get(r.lesson) else { return Vec::new() };
-        let areas = r.areas(size);
-        let ui = r.ui(lesson, &self.progress);
-        let key = (r.page, areas.body.width, ui.clone());
-        if r.doc_key.as_ref() != Some(&key) {
-            r.doc = doc::build(lesson, r.current(), usize::from(areas.body.width), theme, &ui);
-            r.doc_key = Some(key);
-            if !r.search.query.is_empty() {
-                r.find();
-            }
-        }
-        r.scroll = r.scroll.min(r.max_scroll(size));
-        r.hscroll = r.hscroll.min(r.doc.max_width.saturating_sub(usize::from(areas.body.width)));
-        // A section is read once the end of its last page has been on screen.
-        let page = r.current();
-        let last_item = doc::last_item(lesson, page.section);
-        let at_end = r.scroll + usize::from(areas.body.height) >= r.doc.lines.len();
-        if at_end
-            && page.item >= last_item
-            && all_committed(lesson, page.section, &self.progress)
-            && !self.progress.is_read(&lesson.id, page.section)
-        {
-            self.progress.mark_read(&lesson.id, page.section);
-            return vec![Effect::SaveProgress];
-        }
-        Vec::new()
-    }
-
-    fn goto_page(&mut self, page: usize) -> Vec<Effect> {
-        if let Screen::Reader(r) = &mut self.screen {
-            if page >= r.pages.len() || page == r.page {
-                return Vec::new();
-            }
-            let draft = std::mem::take(&mut r.draft);
-            if !draft.trim().is_empty() {
-                r.drafts.insert(r.page, draft);
-            }
-            r.draft = r.drafts.remove(&page).unwrap_or_default();
-            r.page = page;
-            r.outline_sel = page;
-            r.scroll = 0;
-            r.hscroll = 0;
-            r.selected = None;
-            r.editing = false;
-        }
-        self.remember_position();
-        let mut effects = self.refresh();
-        if !effects.contains(&Effect::SaveProgress) {
-            effects.push(Effect::SaveProgress);
-        }
-        effects
-    }
-
-    fn update_reader(&mut self, action: Action) -> Vec<Effect> {
-        let size = self.size;
-        let Screen::Reader(r) = &mut self.screen else { return Vec::new() };
-        let Some(lesson) = self.catalog.lessons.get(r.lesson) else { return Vec::new() };
-        let areas = r.areas(size);
-        let page_h = usize::from(areas.body.height).saturating_sub(2).max(1);
-        let outline_focus = r.focus == ReaderFocus::Outline && areas.outline.is_some();
-        match action {
-            Action::Back if !r.search.query.is_empty() => r.search = Search::default(),
-            Action::Back => {
-                self.remember_position();
-                self.screen = Screen::Home;
-                return vec![Effect::SaveProgress];
-            }
-            Action::OpenLab => {
-                let Some(id) = super::lab_screen::page_scenario(lesson, r.current()) else {
-                    self.notice = Some(super::lab_screen::text::NO_PAGE_SCENARIO.to_owned());
-                    return Vec::new();
-                };
-                let lesson_i = r.lesson;
-                self.remember_position();
-                self.screen = Screen::Lab(Box::new(LabState::new(lesson_i, Some(id))));
-                super::lab_screen::after_update(self);
-                return vec![Effect::SaveProgress];
-            }
-            Action::Down if outline_focus => {
-                r.outline_sel = (r.outline_sel + 1).min(r.pages.len().saturating_sub(1))
-            }
-            Action::Up if outline_focus => r.outline_sel = r.outline_sel.saturating_sub(1),
-            Action::Top if outline_focus => r.outline_sel = 0,
-            Action::Bottom if outline_focus => r.outline_sel = r.pages.len().saturating_sub(1),
-            Action::Open if outline_focus => {
-                let target = r.outline_sel;
-                r.focus = ReaderFocus::Body;
-                return self.goto_page(target);
-            }
-            Action::Down => r.scroll_by(1, size),
-            Action::Up => r.scroll_by(-1, size),
-            Action::PageDown => r.scroll_by(page_h.cast_signed(), size),
-            Action::PageUp => r.scroll_by(-page_h.cast_signed(), size),
-            Action::Top => r.scroll = 0,
-            Action::Bottom => r.scroll = r.max_scroll(size),
-            Action::ScrollRight => r.hscroll += 8,
-            Action::ScrollLeft => r.hscroll = r.hscroll.saturating_sub(8),
-            Action::Wheel(d) => r.scroll_by(isize::from(d), size),
-            Action::NextPage => {
-                let next = r.page + 1;
-                return self.goto_page(next);
-            }
-            Action::PrevPage => {
-                let Some(prev) = r.page.checked_sub(1) else { return Vec::new() };
-                return self.goto_page(prev);
-            }
-            Action::FocusNext if areas.outline.is_some() => {
-                r.focus = match r.focus {
-                    ReaderFocus::Body => ReaderFocus::Outline,
-                    ReaderFocus::Outline => ReaderFocus::Body,
-                };
-                r.outline_sel = r.page;
-            }
-            Action::ToggleOutline => {
-                r.outline = !r.outline;
-                r.focus = ReaderFocus::Body;
-            }
-            Action::SearchStart => {
-                r.search = Search { editing: true, ..Search::default() };
-            }
-            Action::SearchNext | Action::SearchPrev => {
-                let forward = action == Action::SearchNext;
-                let n = r.search.hits.len();
-                let at_edge =
-                    n == 0 || if forward { r.search.current + 1 >= n } else { r.search.current == 0 };
-                if at_edge && !r.search.query.is_empty() {
-                    return self.search_other_pages(forward);
-                }
-                if n == 0 {
-                    return Vec::new();
-                }
-                r.search.current = if action == Action::SearchNext {
-                    (r.search.current + 1) % n
-                } else {
-                    (r.search.current + n - 1) % n
-                };
-                // Jump even when visible so n always moves the view to the match.
-                let line = r.search.hits[r.search.current].0;
-                let h = r.height(size);
-                if line < r.scroll || line >= r.scroll + h {
-                    r.scroll = line.saturating_sub(h / 3).min(r.max_scroll(size));
-                }
-            }
-            Action::Input(c) => {
-                if r.search.editing {
-                    if r.search.query.chars().count() < MAX_QUERY {
-                        r.search.query.push(c);
-                        r.search.current = 0;
-                        r.find();
-                        r.jump_to_hit(size);
-                    }
-                } else if r.editing && r.draft.chars().count() < MAX_ANSWER {
-                    r.draft.push(c);
-                }
-            }
-            Action::InputBackspace => {
-                if r.search.editing {
-                    r.search.query.pop();
-                    r.search.current = 0;
-                    r.find();
-                    r.jump_to_hit(size);
-                } else if r.editing {
-                    r.draft.pop();
-                }
-            }
-            Action::InputCancel => {
-                if r.search.editing {
-                    r.search = Search::default();
-                } else {
-                    r.editing = false;
-                }
-            }
-            Action::InputSubmit => {
-                if r.search.editing {
-                    r.search.editing = false;
-                    if r.search.hits.is_empty() {
-                        self.notice = Some(super::strings::NO_MATCH.to_owned());
-                    }
-                } else if r.editing {
-                    let answer = r.draft.trim().to_owned();
-                    if answer.is_empty() {
-                        return Vec::new();
-                    }
-                    let page = r.current();
-                    r.editing = false;
-                    r.draft.clear();
-                    self.progress.record_prediction(&lesson.id, page.item, &answer);
-                    let mut effects = self.refresh();
-                    self.show_reveal();
-                    effects.extend(self.refresh());
-                    effects.push(Effect::SaveProgress);
-                    return effects;
-                }
-            }
-            Action::StartTyping
-                if r.open_prediction(lesson, &self.progress).is_some_and(|p| p.options.is_empty()) =>
-            {
-                r.editing = true;
-            }
-            Action::Choose(n)
-                if r.open_prediction(lesson, &self.progress).is_some_and(|p| n < p.options.len()) =>
-            {
-                r.selected = Some(n);
-            }
-            Action::Commit => return self.commit_option(),
-            Action::MythAnswer(believed) => {
-                if let Some(myth) = r.open_myth(lesson, &self.progress) {
-                    self.progress.record_myth(&lesson.id, &myth.id, believed);
-                    let mut effects = self.refresh();
-                    self.show_reveal();
-                    effects.extend(self.refresh());
-                    effects.push(Effect::SaveProgress);
-                    return effects;
-                }
-            }
-            Action::Click { col, row } => return self.click_reader(col, row),
-            _ => {}
-        }
-        self.refresh()
-    }
-
-    /// After a commit, brings the reveal into view if it is below the bottom edge.
-    fn show_reveal(&mut self) {
-        let size = self.size;
-        let Screen::Reader(r) = &mut self.screen else { return };
-        let markers =
-            [super::strings::REVEAL_HEADING, super::strings::MYTH_IS_TRUE, super::strings::MYTH_IS_FALSE]
-                .map(str::to_ascii_lowercase);
-        if let Some(line) = r.doc.folded.iter().position(|l| markers.iter().any(|m| l.contains(m.as_str()))) {
-            // Put the reveal near the top unless its first lines are already in view.
-            let h = r.height(size);
-            if line + 8.min(h) > r.scroll + h {
-                r.scroll = line.saturating_sub(1).min(r.max_scroll(size));
-            }
-        }
-    }
-
-    /// `n` past the last match (or `N` before the first) goes on to the next (previous) page
-    /// with a match, wrapping around the mode's pages; the current page counts last.
-    fn search_other_pages(&mut self, forward: bool) -> Vec<Effect> {
-        let size = self.size;
-        let theme = self.theme;
-        let Screen::Reader(r) = &mut self.screen else { return Vec::new() };
-        let Some(lesson) = self.catalog.lessons.get(r.lesson) else { return Vec::new() };
-        let width = usize::from(r.areas(size).body.width);
-        let needle = r.search.query.to_ascii_lowercase();
-        let count = r.pages.len();
-        let found = (1..=count)
-            .map(|step| if forward { (r.page + step) % count } else { (r.page + count - step) % count })
-            .find(|&p| {
-                let page = r.pages[p];
-                let doc = if p == r.page {
-                    None
-                } else {
-                    Some(doc::build(lesson, page, width, theme, &saved_ui(page, lesson, &self.progress)))
-                };
-                doc.as_ref().unwrap_or(&r.doc).folded.iter().any(|l| l.contains(&needle))
-            });
-        let Some(target) = found else {
-            self.notice = Some(super::strings::NO_MATCH.to_owned());
-            return Vec::new();
-        };
-        let effects = if target == r.page { Vec::new() } else { self.goto_page(target) };
-        if let Screen::Reader(r) = &mut self.screen {
-            r.find();
-            r.search.current = if forward { 0 } else { r.search.hits.len().saturating_sub(1) };
-            r.jump_to_hit(size);
-        }
-        effects
-    }
-
-    fn commit_option(&mut self) -> Vec<Effect> {
-        let Screen::Reader(r) = &mut self.screen else { return Vec::new() };
-        let Some(lesson) = self.catalog.lessons.get(r.lesson) else { return Vec::new() };
-        let Some(predict) = r.open_prediction(lesson, &self.progress) else { return Vec::new() };
-        let Some(answer) = r.selected.and_then(|n| predict.options.get(n)) else { return Vec::new() };
-        self.progress.record_prediction(&lesson.id, r.current().item, answer);
-        r.selected = None;
-        let mut effects = self.refresh();
-        self.show_reveal();
-        effects.extend(self.refresh());
-        effects.push(Effect::SaveProgress);
-        effects
-    }
-
-    fn click_reader(&mut self, col: u16, row: u16) -> Vec<Effect> {
-        let size = self.size;
-        let Screen::Reader(r) = &mut self.screen else { return Vec::new() };
-        let areas = r.areas(size);
-        if let Some(outline) = areas.outline
-            && layout::contains(outline, col, row)
-        {
-            let inner_y = outline.y + 1;
-            let visible = usize::from(outline.height.saturating_sub(2));
-            let offset = layout::list_offset(r.outline_sel, visible);
-            let Some(i) = row.checked_sub(inner_y).map(|d| offset + usize::from(d)) else {
-                return Vec::new();
-            };
-            if i < r.pages.len() {
-                r.focus = ReaderFocus::Outline;
-                return self.goto_page(i);
-            }
-            return Vec::new();
-        }
-        if layout::contains(areas.body, col, row) {
-            let line = r.scroll + usize::from(row - areas.body.y);
-            match r.doc.target_at(line) {
-                Some(Target::Option(n)) => {
-                    let already = r.selected == Some(n);
-                    r.selected = Some(n);
-                    if already {
-                        return self.commit_option();
-                    }
-                }
-                Some(Target::Myth(b)) => return self.update_reader(Action::MythAnswer(b)),
-                Some(Target::Answer) => return self.update_reader(Action::StartTyping),
-                None => r.focus = ReaderFocus::Body,
-            }
-        }
-        self.refresh()
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::tui::doc::Page;
     use crate::tui::doc::tests::catalog;
+    use crate::tui::layout;
+    use crate::tui::saved::Position;
     use crate::tui::theme::DEFAULT;
 
     pub(crate) fn app(w: u16, h: u16) -> App {
@@ -1144,7 +576,7 @@ pub(crate) mod tests {
         a.update(Action::Resize(200, 60));
         assert!(reader(&a).scroll <= max);
         // Opened narrow, so without the outline: the text takes the whole width minus margins.
-        assert_eq!(reader(&a).doc_key.as_ref().map(|k| k.1), Some(200 - 2));
+        assert_eq!(reader(&a).doc_width(), Some(200 - 2));
     }
 
     #[test]

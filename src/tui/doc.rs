@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use super::markdown::{Writer, width};
 use super::strings as s;
 use super::theme::Theme;
-use super::views::flow::{FlowDiagram, StageMark};
+use super::widgets::flow::{FlowDiagram, StageMark};
 use crate::content::{Code, Diagram, Lesson, ModeTarget, Requirements, SectionKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

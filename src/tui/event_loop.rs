@@ -7,14 +7,14 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use super::TuiError;
-use super::action::{Action, Effect};
 use super::app::App;
+use super::frame;
 use super::keymap;
-use super::lab_screen::LabEffect;
-use super::lab_screen::runner::{self, LabRunner};
+use super::lab_runner::{self as runner, LabRunner};
+use super::msg::LabEffect;
+use super::msg::{Action, Effect};
 use super::saved::Store;
 use super::terminal::TerminalGuard;
-use super::views;
 
 /// Queued actions handled per wake-up before drawing, so a burst cannot starve input.
 const DRAIN: usize = 64;
@@ -38,11 +38,13 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
     let (lab_tx, mut lab_rx) = mpsc::channel::<Action>(runner::QUEUE);
     let apps = std::sync::Arc::new(crate::lab::engine::AppSet::for_content(&app.catalog));
     let mut lab = LabRunner::spawn(lab_tx, apps);
-    lab.sync(&app.screen);
+    if let Some(Effect::Lab(serve)) = app.serve() {
+        lab.run(serve);
+    }
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let terminal = guard.terminal()?;
-    terminal.draw(|f| views::render(f, &app))?;
+    terminal.draw(|f| frame::render(f, &app))?;
     app.dirty = false;
     let result = loop {
         let action = tokio::select! {
@@ -75,16 +77,17 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
             terminal.swap_buffers();
             app.dirty = true;
         }
-        let mut effects = app.update(action);
+        // The time is read here, once per event; `update` itself never reads a clock.
+        let mut effects = app.update_at(action, (app.clock)());
         for _ in 0..DRAIN {
             match rx.try_recv().or_else(|_| lab_rx.try_recv()) {
-                Ok(action) => effects.extend(app.update(action)),
+                Ok(action) => effects.extend(app.update_at(action, (app.clock)())),
                 Err(_) => break,
             }
         }
         // Draw before the effects: the learner sees the change before the disk is touched.
         if app.dirty {
-            terminal.draw(|f| views::render(f, &app))?;
+            terminal.draw(|f| frame::render(f, &app))?;
             app.dirty = false;
         }
         let mut quit = false;
@@ -95,30 +98,31 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
                     saved = true;
                     let outcome = store.save(&app.progress).err().map(|e| e.to_string());
                     if outcome.is_some() || app.save_error.is_some() {
-                        app.update(Action::SaveResult(outcome));
+                        app.update_at(Action::SaveResult(outcome), app.now_ms);
                     }
                     for notice in store.take_notices() {
-                        app.update(Action::Notice(notice));
+                        app.update_at(Action::Notice(notice), app.now_ms);
                     }
                 }
                 Effect::SaveProgress => {}
                 Effect::Quit => quit = true,
                 Effect::Lab(LabEffect::Osc52(text)) => {
                     // Best effort: a terminal without OSC 52 ignores it (the file was written).
-                    let seq = super::lab_screen::clipboard::osc52(&text);
+                    let seq = super::clipboard::osc52(&text);
                     let backend = terminal.backend_mut();
                     let _ = std::io::Write::write_all(backend, seq.as_bytes())
                         .and_then(|()| std::io::Write::flush(backend));
                 }
                 Effect::Lab(effect) => lab.run(effect),
+                // Navigation is the router's; it never leaves `update`.
+                Effect::Go(_) => {}
             }
         }
-        lab.sync(&app.screen);
         if quit {
             break Ok(());
         }
         if app.dirty {
-            terminal.draw(|f| views::render(f, &app))?;
+            terminal.draw(|f| frame::render(f, &app))?;
             app.dirty = false;
         }
     };

@@ -7,8 +7,8 @@ use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::action::Action;
-use super::lab_screen::{CopyFormat, LabMsg, Pane};
+use super::msg::Action;
+use super::msg::lab::{CopyFormat, LabMsg, Pane};
 
 /// Where a key is pressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

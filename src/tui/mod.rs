@@ -1,25 +1,35 @@
 //! The terminal interface: the only layer that imports ratatui and crossterm.
 //!
-//! `App` + `Action` + a pure `update` returning `Effect`s (app.rs, action.rs); one binding table
-//! for keys, footer and help (keymap.rs); an event loop that draws only when something changed
-//! (event_loop.rs); a guard that always restores the terminal (terminal.rs).
+//! From the bottom up (no module names one above it; `tests/layers.rs` checks it):
+//! - vocabulary and leaves: `msg` (actions, effects, navigation), `strings`, `theme`, `layout`,
+//!   `markdown`, `highlight`, `widgets`, `saved`, `ctx` (what an update and a view are given);
+//! - `keymap`: one binding table for keys, footer and help;
+//! - `doc`: a lesson page laid out as lines;
+//! - `screens`: home, reader, quiz, lab and the help overlay, each its own component with its
+//!   state, a pure `update(&mut self, action, ctx) -> Vec<Effect>` and a view;
+//! - `app`: the router between screens; `frame`: the header, footer and overlays around the
+//!   screen on top;
+//! - `event_loop`, `lab_runner`, `clipboard`, `terminal`: the only code that does I/O.
 
-pub mod action;
 pub mod app;
+pub mod clipboard;
+pub mod ctx;
 pub mod doc;
 pub mod event_loop;
+pub mod frame;
 pub mod highlight;
 pub mod keymap;
-pub mod lab_screen;
+pub mod lab_runner;
 pub mod layout;
 pub mod markdown;
+pub mod msg;
 pub mod probe_view;
-pub mod quiz_screen;
 pub mod saved;
+pub mod screens;
 pub mod strings;
 pub mod terminal;
 pub mod theme;
-pub mod views;
+pub mod widgets;
 
 use ratatui::layout::Rect;
 
@@ -39,8 +49,14 @@ pub fn run(catalog: Catalog, theme: &'static theme::Theme) -> Result<(), TuiErro
 }
 
 /// Opens the interface straight on the live lab (`apisec-tutor lab`); Esc leads home.
-pub fn run_lab(catalog: Catalog, theme: &'static theme::Theme, lab: app::LabState) -> Result<(), TuiError> {
+pub fn run_lab(
+    catalog: Catalog,
+    theme: &'static theme::Theme,
+    lab: screens::lab::LabState,
+) -> Result<(), TuiError> {
     run_with(catalog, theme, move |app| {
+        let mut lab = lab;
+        lab.ready(&app.catalog);
         app.home.lesson = lab.lesson;
         app.screen = app::Screen::Lab(Box::new(lab));
     })

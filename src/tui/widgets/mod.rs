@@ -1,0 +1,3 @@
+//! Widgets drawn by more than one screen.
+
+pub mod flow;
