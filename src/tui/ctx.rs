@@ -56,4 +56,10 @@ impl View<'_> {
     pub fn today(&self) -> Day {
         Day::of_unix(self.now_ms / 1000)
     }
+
+    /// How many quiz questions are due for review today (home shows it beside the review).
+    #[must_use]
+    pub fn due_today(&self) -> usize {
+        self.progress.due_today(self.catalog, self.today()).len()
+    }
 }

@@ -232,6 +232,8 @@ fn lab_hint(w: &mut Writer, scenario: &str) {
     ]);
 }
 
+/// Long because it is one arm per section kind, each a few lines of layout in reading order;
+/// split up, the order of a page would be spread over twenty functions.
 fn write_page(w: &mut Writer, lesson: &Lesson, page: Page, ui: &PageUi, targets: &mut Vec<(usize, Target)>) {
     let item = page.item;
     let count = lesson.items(page.section);
@@ -690,6 +692,21 @@ fn pitfall(w: &mut Writer, lesson: &Lesson, item: usize) {
     md_block(w, "Root cause", p.root_cause.as_str());
     if let Some(scenario) = &p.lab_scenario {
         lab_hint(w, scenario);
+    }
+}
+
+/// The lab scenario a reader page points at (execution sample, table, tracker, a myth or a
+/// pitfall that names one), for the reader's "open in the lab" key.
+#[must_use]
+pub fn page_scenario(lesson: &crate::content::Lesson, page: Page) -> Option<String> {
+    use crate::content::SectionKind as K;
+    match page.section {
+        K::ExecutionSample => Some(lesson.execution_sample.lab_scenario.clone()),
+        K::ExecutionTable => Some(lesson.execution_table.lab_scenario.clone()),
+        K::VariableTracker => Some(lesson.variable_tracker.lab_scenario.clone()),
+        K::MythBusters => lesson.myth_busters.get(page.item).and_then(|m| m.lab_scenario.clone()),
+        K::Pitfalls => lesson.pitfalls.get(page.item).and_then(|p| p.lab_scenario.clone()),
+        _ => None,
     }
 }
 

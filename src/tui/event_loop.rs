@@ -90,34 +90,7 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
             terminal.draw(|f| frame::render(f, &app))?;
             app.dirty = false;
         }
-        let mut quit = false;
-        let mut saved = false;
-        for effect in effects {
-            match effect {
-                Effect::SaveProgress if !saved => {
-                    saved = true;
-                    let outcome = store.save(&app.progress).err().map(|e| e.to_string());
-                    if outcome.is_some() || app.save_error.is_some() {
-                        app.update_at(Action::SaveResult(outcome), app.now_ms);
-                    }
-                    for notice in store.take_notices() {
-                        app.update_at(Action::Notice(notice), app.now_ms);
-                    }
-                }
-                Effect::SaveProgress => {}
-                Effect::Quit => quit = true,
-                Effect::Lab(LabEffect::Osc52(text)) => {
-                    // Best effort: a terminal without OSC 52 ignores it (the file was written).
-                    let seq = super::clipboard::osc52(&text);
-                    let backend = terminal.backend_mut();
-                    let _ = std::io::Write::write_all(backend, seq.as_bytes())
-                        .and_then(|()| std::io::Write::flush(backend));
-                }
-                Effect::Lab(effect) => lab.run(effect),
-                // Navigation is the router's; it never leaves `update`.
-                Effect::Go(_) => {}
-            }
-        }
+        let quit = run_effects(effects, &mut app, store, terminal, &mut lab)?;
         if quit {
             break Ok(());
         }
@@ -131,6 +104,46 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
     }
     lab.shutdown().await;
     result
+}
+
+/// Runs what one round of updates asked for: one save at most, the lab's work, the terminal's
+/// clipboard escape. Returns whether the app asked to quit.
+fn run_effects(
+    effects: Vec<Effect>,
+    app: &mut App,
+    store: &mut Store,
+    terminal: &mut super::terminal::Term,
+    lab: &mut LabRunner,
+) -> Result<bool, TuiError> {
+    let mut quit = false;
+    let mut saved = false;
+    for effect in effects {
+        match effect {
+            Effect::SaveProgress if !saved => {
+                saved = true;
+                let outcome = store.save(&app.progress).err().map(|e| e.to_string());
+                if outcome.is_some() || app.save_error.is_some() {
+                    app.update_at(Action::SaveResult(outcome), app.now_ms);
+                }
+                for notice in store.take_notices() {
+                    app.update_at(Action::Notice(notice), app.now_ms);
+                }
+            }
+            Effect::SaveProgress => {}
+            Effect::Quit => quit = true,
+            Effect::Lab(LabEffect::Osc52(text)) => {
+                // Best effort: a terminal without OSC 52 ignores it (the file was written).
+                let seq = super::clipboard::osc52(&text);
+                let backend = terminal.backend_mut();
+                let _ = std::io::Write::write_all(backend, seq.as_bytes())
+                    .and_then(|()| std::io::Write::flush(backend));
+            }
+            Effect::Lab(effect) => lab.run(effect),
+            // Navigation is the router's; it never leaves `update`.
+            Effect::Go(_) => {}
+        }
+    }
+    Ok(quit)
 }
 
 /// SIGTERM, SIGHUP and a SIGINT sent from outside (Ctrl-C itself is a key in raw mode) become

@@ -100,6 +100,8 @@ fn ident_end(line: &str, start: usize) -> usize {
     line[start..].char_indices().find(|&(_, c)| !is_ident(c)).map_or(line.len(), |(i, _)| start + i)
 }
 
+/// Long because it is one tokenizer loop: strings (and triple-quoted ones spanning lines),
+/// comments, numbers, decorators and names share the cursor `i`, which a split would pass around.
 fn python_line(line: &str, in_triple: &mut Option<&'static str>) -> Vec<(String, Tok)> {
     let mut out = Out(Vec::new());
     let mut i = 0;

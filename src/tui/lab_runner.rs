@@ -191,85 +191,88 @@ impl Actor {
         Some(client)
     }
 
-    async fn effect(&mut self, effect: LabEffect) {
-        match effect {
-            LabEffect::Send { id, profile, request } => {
-                let Some(client) = self.ensure(profile).await else {
-                    let _ = self
-                        .tx
-                        .send(msg(LabMsg::Failed { id, error: "the demo API is not running".into() }))
-                        .await;
-                    return;
-                };
-                let mut request = *request;
-                if request.credential.as_deref() == Some(TOKEN_ENDPOINT) {
-                    match login(&client, id).await {
-                        Ok(token) => {
-                            request.credential = None;
-                            request.headers.retain(|h| !h.to_ascii_lowercase().starts_with("authorization:"));
-                            request.headers.push(format!("Authorization: Bearer {token}"));
-                        }
-                        Err(error) => {
-                            let _ = self.tx.send(msg(LabMsg::Failed { id, error })).await;
-                            return;
-                        }
-                    }
+    /// One request: a login first when its preset asks for a fresh token, then the request in
+    /// its own task (a slow answer holds nothing up).
+    async fn send(&mut self, id: RowId, profile: Profile, request: Box<LabRequest>) {
+        let Some(client) = self.ensure(profile).await else {
+            let _ =
+                self.tx.send(msg(LabMsg::Failed { id, error: "the demo API is not running".into() })).await;
+            return;
+        };
+        let mut request = *request;
+        if request.credential.as_deref() == Some(TOKEN_ENDPOINT) {
+            match login(&client, id).await {
+                Ok(token) => {
+                    request.credential = None;
+                    request.headers.retain(|h| !h.to_ascii_lowercase().starts_with("authorization:"));
+                    request.headers.push(format!("Authorization: Bearer {token}"));
                 }
-                let prepared = match prepare(&request, &self.secret_for(profile), tokens::now()) {
+                Err(error) => {
+                    let _ = self.tx.send(msg(LabMsg::Failed { id, error })).await;
+                    return;
+                }
+            }
+        }
+        let prepared = match prepare(&request, &self.secret_for(profile), tokens::now()) {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = self.tx.send(msg(LabMsg::Failed { id, error: e.to_string() })).await;
+                return;
+            }
+        };
+        let _ = self.tx.send(msg(LabMsg::Prepared { id, prepared: Box::new(prepared.clone()) })).await;
+        let tx = self.tx.clone();
+        self.inflight.retain(|t| !t.is_finished());
+        self.inflight.push(tokio::spawn(async move {
+            let result = client.send(&prepared, &id.req_id()).await;
+            let m = match result {
+                Ok(outcome) => LabMsg::Done { id, outcome: Box::new(outcome) },
+                Err(e) => LabMsg::Failed { id, error: e.to_string() },
+            };
+            let _ = tx.send(msg(m)).await;
+        }));
+    }
+
+    /// A scenario's requests, in order, in one task: each may use what an earlier answer gave.
+    async fn sequence(&mut self, profile: Profile, requests: Vec<(RowId, Box<LabRequest>)>) {
+        let Some(client) = self.ensure(profile).await else {
+            for (id, _) in requests {
+                let error = "the demo API is not running".to_owned();
+                let _ = self.tx.send(msg(LabMsg::Failed { id, error })).await;
+            }
+            return;
+        };
+        let tx = self.tx.clone();
+        let secret = self.secret_for(profile);
+        self.inflight.retain(|t| !t.is_finished());
+        self.inflight.push(tokio::spawn(async move {
+            let mut captures = Captures::default();
+            for (id, written) in requests {
+                let request = captures.apply(&written);
+                let prepared = match prepare(&request, &secret, tokens::now()) {
                     Ok(p) => p,
                     Err(e) => {
-                        let _ = self.tx.send(msg(LabMsg::Failed { id, error: e.to_string() })).await;
-                        return;
+                        let _ = tx.send(msg(LabMsg::Failed { id, error: e.to_string() })).await;
+                        continue;
                     }
                 };
-                let _ =
-                    self.tx.send(msg(LabMsg::Prepared { id, prepared: Box::new(prepared.clone()) })).await;
-                let tx = self.tx.clone();
-                self.inflight.retain(|t| !t.is_finished());
-                self.inflight.push(tokio::spawn(async move {
-                    let result = client.send(&prepared, &id.req_id()).await;
-                    let m = match result {
-                        Ok(outcome) => LabMsg::Done { id, outcome: Box::new(outcome) },
-                        Err(e) => LabMsg::Failed { id, error: e.to_string() },
-                    };
-                    let _ = tx.send(msg(m)).await;
-                }));
-            }
-            LabEffect::Sequence { profile, requests } => {
-                let Some(client) = self.ensure(profile).await else {
-                    for (id, _) in requests {
-                        let error = "the demo API is not running".to_owned();
-                        let _ = self.tx.send(msg(LabMsg::Failed { id, error })).await;
+                let _ = tx.send(msg(LabMsg::Prepared { id, prepared: Box::new(prepared.clone()) })).await;
+                let m = match client.send(&prepared, &id.req_id()).await {
+                    Ok(outcome) => {
+                        captures.record(&written, &outcome.body);
+                        LabMsg::Done { id, outcome: Box::new(outcome) }
                     }
-                    return;
+                    Err(e) => LabMsg::Failed { id, error: e.to_string() },
                 };
-                let tx = self.tx.clone();
-                let secret = self.secret_for(profile);
-                self.inflight.retain(|t| !t.is_finished());
-                self.inflight.push(tokio::spawn(async move {
-                    let mut captures = Captures::default();
-                    for (id, written) in requests {
-                        let request = captures.apply(&written);
-                        let prepared = match prepare(&request, &secret, tokens::now()) {
-                            Ok(p) => p,
-                            Err(e) => {
-                                let _ = tx.send(msg(LabMsg::Failed { id, error: e.to_string() })).await;
-                                continue;
-                            }
-                        };
-                        let _ =
-                            tx.send(msg(LabMsg::Prepared { id, prepared: Box::new(prepared.clone()) })).await;
-                        let m = match client.send(&prepared, &id.req_id()).await {
-                            Ok(outcome) => {
-                                captures.record(&written, &outcome.body);
-                                LabMsg::Done { id, outcome: Box::new(outcome) }
-                            }
-                            Err(e) => LabMsg::Failed { id, error: e.to_string() },
-                        };
-                        let _ = tx.send(msg(m)).await;
-                    }
-                }));
+                let _ = tx.send(msg(m)).await;
             }
+        }));
+    }
+
+    async fn effect(&mut self, effect: LabEffect) {
+        match effect {
+            LabEffect::Send { id, profile, request } => self.send(id, profile, request).await,
+            LabEffect::Sequence { profile, requests } => self.sequence(profile, requests).await,
             LabEffect::Compare { id, kind, request, fastapi, app } => {
                 let result = self.compare(kind, &request, fastapi, app).await;
                 let _ = self.tx.send(msg(LabMsg::Compared { id, result: Box::new(result) })).await;
@@ -309,6 +312,28 @@ impl Actor {
         Ok(side_from(String::new(), sent, &outcome, String::new()))
     }
 
+    /// The selected request sent to its lab app and to the app's vulnerable twin.
+    async fn compare_twin(
+        &mut self,
+        request: &LabRequest,
+        base: Profile,
+        app: Option<crate::tui::msg::lab::AppSel>,
+    ) -> Result<[Side; 2], String> {
+        let sel = app
+            .filter(|sel| self.apps.apps.get(usize::from(sel.index)).is_some_and(|a| a.vulnerable.is_some()))
+            .ok_or(super::strings::lab::TWIN_NEEDS_APP)?;
+        let id = self.apps.apps[usize::from(sel.index)].id.clone();
+        let fixed = Profile { app: Some(crate::tui::msg::lab::AppSel { vulnerable: false, ..sel }), ..base };
+        let twin = Profile { app: Some(crate::tui::msg::lab::AppSel { vulnerable: true, ..sel }), ..base };
+        let mut a = self.send_one(twin, request, "twin-vulnerable").await?;
+        let mut b = self.send_one(fixed, request, "twin-fixed").await?;
+        a.label = format!("Vulnerable twin: lab --code {id} --vulnerable");
+        a.note = "The app with the mistake its lesson teaches (see the Code tab).".into();
+        b.label = format!("Fixed: lab --code {id}");
+        b.note = "The same request against the app as it should be written.".into();
+        Ok([a, b])
+    }
+
     async fn compare(
         &mut self,
         kind: CompareKind,
@@ -318,25 +343,7 @@ impl Actor {
     ) -> Result<[Side; 2], String> {
         let base = Profile::main(fastapi, CorsMode::Off);
         match kind {
-            CompareKind::Twin => {
-                let sel = app
-                    .filter(|sel| {
-                        self.apps.apps.get(usize::from(sel.index)).is_some_and(|a| a.vulnerable.is_some())
-                    })
-                    .ok_or(super::strings::lab::TWIN_NEEDS_APP)?;
-                let id = self.apps.apps[usize::from(sel.index)].id.clone();
-                let fixed =
-                    Profile { app: Some(crate::tui::msg::lab::AppSel { vulnerable: false, ..sel }), ..base };
-                let twin =
-                    Profile { app: Some(crate::tui::msg::lab::AppSel { vulnerable: true, ..sel }), ..base };
-                let mut a = self.send_one(twin, request, "twin-vulnerable").await?;
-                let mut b = self.send_one(fixed, request, "twin-fixed").await?;
-                a.label = format!("Vulnerable twin: lab --code {id} --vulnerable");
-                a.note = "The app with the mistake its lesson teaches (see the Code tab).".into();
-                b.label = format!("Fixed: lab --code {id}");
-                b.note = "The same request against the app as it should be written.".into();
-                Ok([a, b])
-            }
+            CompareKind::Twin => self.compare_twin(request, base, app).await,
             CompareKind::Cors => {
                 let wild = Profile { cors: CorsMode::Wildcard, ..base };
                 let trusted = Profile { cors: CorsMode::Trusted, ..base };

@@ -112,6 +112,8 @@ impl Parse {
 
 /// Parses lesson Markdown (tables and strikethrough on) into blocks.
 #[must_use]
+/// Long because it is one match over pulldown-cmark's events, an arm per event kind, all
+/// feeding the same open-block stack.
 pub fn parse(md: &str) -> Vec<Block> {
     let mut p = Parse::default();
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
@@ -392,6 +394,8 @@ impl Writer {
         }
     }
 
+    /// Long because it is one arm per block kind (heading, paragraph, list, code, quote, table,
+    /// rule), each a few lines of layout.
     fn block(&mut self, block: &Block, first: &[Span<'static>], rest: &[Span<'static>]) {
         match block {
             Block::Heading(level, pieces) => {
@@ -665,6 +669,8 @@ impl Writer {
         self.table_prefixed(&header, &rows, &[]);
     }
 
+    /// Long because a table is laid out in one pass that shares the column widths it computes:
+    /// measure, shrink the widest columns to fit, then wrap each row's cells side by side.
     fn table_prefixed(
         &mut self,
         header: &[Vec<(String, Style)>],

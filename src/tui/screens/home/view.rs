@@ -29,6 +29,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, home: &HomeState, v: View<'_>) 
         Line::from(vec![Span::styled(format!(" {} ", s::APP_NAME), t.title), Span::styled(selected, t.dim)]);
     frame.render_widget(Paragraph::new(header), areas.header);
 
+    lessons(frame, &areas, home, v);
+    sections(frame, &areas, home, v);
+    modes(frame, &areas, home, v);
+}
+
+/// The lessons: title, then how many sections are read.
+fn lessons(frame: &mut Frame<'_>, areas: &layout::HomeAreas, home: &HomeState, v: View<'_>) {
+    let t = v.theme;
     // Lessons: title, then how many sections are read.
     let mut lines = Vec::new();
     for (i, lesson) in v.catalog.lessons.iter().enumerate() {
@@ -60,7 +68,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, home: &HomeState, v: View<'_>) 
         Paragraph::new(lines).block(block(s::LESSONS, home.focus == HomeFocus::Lessons, t)),
         areas.lessons,
     );
+}
 
+/// The sections of the selected lesson, ✓ when read.
+fn sections(frame: &mut Frame<'_>, areas: &layout::HomeAreas, home: &HomeState, v: View<'_>) {
+    let t = v.theme;
     // Sections of the selected lesson, ✓ when read.
     if let Some(lesson) = v.catalog.lessons.get(home.lesson) {
         let lines: Vec<Line<'_>> = SectionKind::ALL
@@ -100,7 +112,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, home: &HomeState, v: View<'_>) 
         }
         frame.render_widget(Paragraph::new(lines).block(block(s::SECTIONS, false, t)), areas.sections);
     }
+}
 
+/// The learning modes of the selected lesson, and what the selected one does.
+fn modes(frame: &mut Frame<'_>, areas: &layout::HomeAreas, home: &HomeState, v: View<'_>) {
+    let t = v.theme;
     // Learning modes.
     let entries = home.entries(v);
     let focused = home.focus == HomeFocus::Modes;
@@ -127,7 +143,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, home: &HomeState, v: View<'_>) 
             && let Some(mode) = lesson.modes.get(*m)
         {
             spans.push(Span::styled(format!("  {}", mode_kind(mode.opens)), t.dim));
-            let due = crate::tui::screens::quiz::due_today(v);
+            let due = v.due_today();
             if mode.opens == crate::content::ModeTarget::ReviewMissed && due > 0 {
                 spans.push(Span::styled(format!(" {}", s::due_today(due)), t.accent));
             }

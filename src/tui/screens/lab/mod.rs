@@ -18,6 +18,5 @@ pub mod view;
 pub(crate) mod tests;
 
 pub use state::*;
-pub use update::page_scenario;
 
 pub use crate::tui::msg::lab::*;

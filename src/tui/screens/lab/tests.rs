@@ -340,9 +340,12 @@ fn the_reader_opens_the_lab_on_the_pages_scenario() {
     assert_eq!(scenarios(&app.catalog)[lab(&app).scenario_sel].id, want, "selected, ready to send");
     let lesson = app.catalog.lessons[0].clone();
     let page = crate::tui::doc::Page { section: crate::content::SectionKind::ExecutionSample, item: 0 };
-    assert_eq!(page_scenario(&lesson, page), Some(lesson.execution_sample.lab_scenario.clone()));
+    assert_eq!(
+        crate::tui::doc::page_scenario(&lesson, page),
+        Some(lesson.execution_sample.lab_scenario.clone())
+    );
     let overview = crate::tui::doc::Page { section: crate::content::SectionKind::Overview, item: 0 };
-    assert_eq!(page_scenario(&lesson, overview), None);
+    assert_eq!(crate::tui::doc::page_scenario(&lesson, overview), None);
 }
 
 #[test]

@@ -575,18 +575,3 @@ fn copy(state: &LabState, format: CopyFormat, notice: &mut Option<String>) -> Ve
     };
     vec![Effect::Lab(LabEffect::Copy { text, format })]
 }
-
-/// The lab scenario a reader page points at (execution sample, table, tracker, a myth or a
-/// pitfall that names one), for the reader's "open in the lab" key.
-#[must_use]
-pub fn page_scenario(lesson: &crate::content::Lesson, page: crate::tui::doc::Page) -> Option<String> {
-    use crate::content::SectionKind as K;
-    match page.section {
-        K::ExecutionSample => Some(lesson.execution_sample.lab_scenario.clone()),
-        K::ExecutionTable => Some(lesson.execution_table.lab_scenario.clone()),
-        K::VariableTracker => Some(lesson.variable_tracker.lab_scenario.clone()),
-        K::MythBusters => lesson.myth_busters.get(page.item).and_then(|m| m.lab_scenario.clone()),
-        K::Pitfalls => lesson.pitfalls.get(page.item).and_then(|p| p.lab_scenario.clone()),
-        _ => None,
-    }
-}

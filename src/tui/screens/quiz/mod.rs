@@ -101,12 +101,6 @@ pub fn mode_title(mode: ModeTarget) -> &'static str {
     }
 }
 
-/// How many questions are due for review today (the home screen shows it).
-#[must_use]
-pub fn due_today(v: View<'_>) -> usize {
-    v.progress.due_today(v.catalog, v.today()).len()
-}
-
 /// Days from `today` to the first review due later; `None` when no question has a card.
 fn next_due_in(v: View<'_>, today: Day) -> Option<i64> {
     v.catalog

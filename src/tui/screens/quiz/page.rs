@@ -141,6 +141,9 @@ fn execution_table(w: &mut Writer, lesson: &Lesson) {
     w.simple_table(&["Step", "Action", "Token", "Check", "Response"], &rows);
 }
 
+/// Long because a question is laid out in reading order (position, stem, the stacked table,
+/// choices with their click lines, then hints or feedback), each part recording where it is
+/// for scrolling and clicks.
 fn question(
     w: &mut Writer,
     doc: &mut QuizDoc,

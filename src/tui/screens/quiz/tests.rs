@@ -35,7 +35,7 @@ pub(crate) fn view(a: &App, size: Rect) -> QuizView {
 
 /// Questions due today by the app's clock.
 pub(crate) fn due_today(a: &App) -> usize {
-    super::due_today(crate::tui::ctx::View { now_ms: (a.clock)(), ..a.view() })
+    crate::tui::ctx::View { now_ms: (a.clock)(), ..a.view() }.due_today()
 }
 
 /// 2023-11-14 22:13:20 UTC, in milliseconds.

@@ -350,7 +350,7 @@ impl ReaderState {
     /// `L`: the live lab on this page's scenario, over the reader (Esc comes back here).
     fn open_lab(&mut self, ctx: &mut Ctx<'_>) -> Vec<Effect> {
         let Some(lesson) = ctx.catalog.lessons.get(self.lesson) else { return Vec::new() };
-        let Some(id) = crate::tui::screens::lab::page_scenario(lesson, self.current()) else {
+        let Some(id) = doc::page_scenario(lesson, self.current()) else {
             ctx.say(crate::tui::strings::lab::NO_PAGE_SCENARIO);
             return Vec::new();
         };

@@ -8,11 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{ReaderFocus, ReaderState};
+use crate::content::Lesson;
 use crate::tui::ctx::View;
 use crate::tui::doc::page_title;
 use crate::tui::layout;
 use crate::tui::markdown::fit;
 use crate::tui::strings as s;
+use crate::tui::theme::Theme;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, r: &ReaderState, v: View<'_>) {
     let t = v.theme;
@@ -27,49 +29,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, r: &ReaderState, v: View<'_>) {
     ]);
     frame.render_widget(Paragraph::new(header), areas.header);
 
-    if let Some(outline) = areas.outline {
-        let focused = r.focus == ReaderFocus::Outline;
-        let border = if focused { t.border_focus } else { t.border };
-        let inner_h = usize::from(outline.height.saturating_sub(2));
-        let sel = if focused { r.outline_sel } else { r.page };
-        let offset = layout::list_offset(sel, inner_h);
-        // Mark (2 cells) and the right border (1) leave the rest for the title.
-        let title_w = usize::from(outline.width.saturating_sub(3));
-        let lines: Vec<Line<'_>> = r
-            .pages
-            .iter()
-            .enumerate()
-            .skip(offset)
-            .take(inner_h)
-            .map(|(i, p)| {
-                let read = v.progress.is_read(&lesson.id, p.section);
-                let current = i == r.page;
-                let mark = if current {
-                    "▶"
-                } else if read {
-                    s::MARK_RIGHT
-                } else {
-                    " "
-                };
-                let style = if focused && i == r.outline_sel {
-                    t.selected
-                } else if current {
-                    t.bold
-                } else {
-                    t.text
-                };
-                Line::from(vec![
-                    Span::styled(format!("{mark} "), if read && !current { t.good } else { style }),
-                    Span::styled(fit(&page_title(lesson, *p), title_w), style),
-                ])
-            })
-            .collect();
-        let title_mark = if focused { "▶ " } else { "" };
-        let block = Block::default()
-            .borders(Borders::RIGHT | Borders::TOP | Borders::BOTTOM)
-            .border_style(border)
-            .title(Span::styled(format!("{title_mark}{}", s::OUTLINE), t.title));
-        frame.render_widget(Paragraph::new(lines).block(block), outline);
+    if let Some(area) = areas.outline {
+        outline(frame, area, r, v, lesson);
     }
 
     // Only the visible lines are cloned and drawn, so a long page costs what a short one does.
@@ -96,7 +57,58 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, r: &ReaderState, v: View<'_>) {
     let hscroll = u16::try_from(r.hscroll).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(visible).scroll((0, hscroll)), areas.body);
 
-    // Status: the search being typed, or where we are.
+    status(frame, areas.status, r, t, end);
+}
+
+/// The outline beside the page: every page of the mode, read ones ticked.
+fn outline(frame: &mut Frame<'_>, outline: Rect, r: &ReaderState, v: View<'_>, lesson: &Lesson) {
+    let t = v.theme;
+    let focused = r.focus == ReaderFocus::Outline;
+    let border = if focused { t.border_focus } else { t.border };
+    let inner_h = usize::from(outline.height.saturating_sub(2));
+    let sel = if focused { r.outline_sel } else { r.page };
+    let offset = layout::list_offset(sel, inner_h);
+    // Mark (2 cells) and the right border (1) leave the rest for the title.
+    let title_w = usize::from(outline.width.saturating_sub(3));
+    let lines: Vec<Line<'_>> = r
+        .pages
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(inner_h)
+        .map(|(i, p)| {
+            let read = v.progress.is_read(&lesson.id, p.section);
+            let current = i == r.page;
+            let mark = if current {
+                "▶"
+            } else if read {
+                s::MARK_RIGHT
+            } else {
+                " "
+            };
+            let style = if focused && i == r.outline_sel {
+                t.selected
+            } else if current {
+                t.bold
+            } else {
+                t.text
+            };
+            Line::from(vec![
+                Span::styled(format!("{mark} "), if read && !current { t.good } else { style }),
+                Span::styled(fit(&page_title(lesson, *p), title_w), style),
+            ])
+        })
+        .collect();
+    let title_mark = if focused { "▶ " } else { "" };
+    let block = Block::default()
+        .borders(Borders::RIGHT | Borders::TOP | Borders::BOTTOM)
+        .border_style(border)
+        .title(Span::styled(format!("{title_mark}{}", s::OUTLINE), t.title));
+    frame.render_widget(Paragraph::new(lines).block(block), outline);
+}
+
+/// The status line: the search being typed, or where we are.
+fn status(frame: &mut Frame<'_>, area: Rect, r: &ReaderState, t: &'static Theme, end: usize) {
     let status = if r.search.editing {
         Line::from(vec![
             Span::styled(s::SEARCH_PROMPT, t.accent),
@@ -127,7 +139,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, r: &ReaderState, v: View<'_>) {
         }
         Line::from(spans)
     };
-    frame.render_widget(Paragraph::new(status), areas.status);
+    frame.render_widget(Paragraph::new(status), area);
 }
 
 /// Restyles the byte ranges of matches in a line (the line's text and its folded copy share
