@@ -163,7 +163,7 @@ pub fn render(heading: &Heading<'_>, replayed: &[Replayed], dropped: u64) -> Str
             "step {} | action: {} | token: {} | check: {} | response: {} | stopped at: {} | stopped by: {}\n",
             row.step,
             row.action,
-            row.token,
+            row.token_shown(),
             row.check,
             row.response(),
             stage_name(row),

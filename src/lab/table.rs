@@ -175,6 +175,21 @@ impl TraceCollector {
     }
 }
 
+/// A variable before the first request (no handler has run yet).
+pub const UNSET: &str = "(unset)";
+/// `token` after a request the handler never saw: a security class or the framework refused it
+/// first, so the handler's parameter was never bound (the lesson's table says the same).
+pub const NEVER_SET: &str = "(never set: the handler does not run)";
+
+impl ExecRow {
+    /// The token as the lesson shows it: the value the handler got, or [`NEVER_SET`] when the
+    /// request was refused before the handler ran.
+    #[must_use]
+    pub fn token_shown(&self) -> String {
+        if self.token == "None" && !self.handler_ran { NEVER_SET.to_owned() } else { self.token.clone() }
+    }
+}
+
 /// The variable tracker: one row per variable, columns `Start`, `After step 1`, …
 /// Variables: token, check result, response, then any JWT claims seen.
 #[must_use]
@@ -183,11 +198,11 @@ pub fn tracker(rows: &[ExecRow]) -> (Vec<String>, Vec<(String, Vec<String>)>) {
     columns.extend(rows.iter().map(|r| format!("After step {}", r.step)));
     let mut variables: Vec<(String, Vec<String>)> = Vec::new();
     let mut push = |name: &str, f: &dyn Fn(&ExecRow) -> String| {
-        let mut values = vec!["None".to_owned()];
+        let mut values = vec![UNSET.to_owned()];
         values.extend(rows.iter().map(f));
         variables.push((name.to_owned(), values));
     };
-    push("token", &|r| r.token.clone());
+    push("token", &|r| r.token_shown());
     push("check result", &|r| r.check.clone());
     push("response", &|r| r.response());
     let mut claims: Vec<String> =
@@ -348,7 +363,7 @@ mod tests {
         let row = row_from_trace(1, &ev).unwrap();
         let (cols, vars) = tracker(&[row]);
         assert_eq!(cols, ["Start", "After step 1"]);
-        assert_eq!(vars[0], ("token".to_owned(), vec!["None".to_owned(), "x".to_owned()]));
+        assert_eq!(vars[0], ("token".to_owned(), vec![UNSET.to_owned(), "x".to_owned()]));
         assert!(vars.iter().any(|(n, v)| n == "claims.sub" && v[1] == "johndoe"));
     }
 }

@@ -174,3 +174,9 @@ pub const TWIN_NEEDS_APP: &str = "select a request sent to a lab app that has a 
 pub const NOT_A_JWT: &str = "that token is not a JWT; the workbench keeps its claims";
 pub const NO_TOKEN_IN_ROW: &str =
     "this row carried no token and got none back; pick a login or a row sent with a token";
+
+/// The tracker's title when earlier steps do not fit beside the selected one.
+#[must_use]
+pub fn tracker_more(hidden: usize) -> String {
+    format!("{hidden} earlier step(s) hidden: select a row above")
+}

@@ -419,36 +419,46 @@ fn trace(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState)
 }
 
 fn tracker_pane(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState) {
-    let block = boxed(s::PANE_TRACKER, t);
     // The rows up to the selected one that have a trace, as many as fit.
     let fit = usize::from(area.width.saturating_sub(16) / 17).max(1);
     // Walks back from the selection, so a long history costs nothing extra.
     let end = (state.selected + 1).min(state.rows.len());
+    let traced = state.rows.range(..end).filter(|r| r.exec.is_some()).count();
     let mut execs: Vec<ExecRow> =
         state.rows.range(..end).rev().filter_map(|r| r.exec.clone()).take(fit).collect();
     execs.reverse();
+    // Say when earlier steps do not fit, and how to see them.
+    let title = if traced > execs.len() {
+        format!("{} · {}", s::PANE_TRACKER, s::tracker_more(traced - execs.len()))
+    } else {
+        s::PANE_TRACKER.to_owned()
+    };
+    let block = boxed(&title, t);
     if execs.is_empty() {
         frame.render_widget(Paragraph::new(Span::styled(s::NO_SELECTION, t.dim)).block(block), area);
         return;
     }
     let (columns, variables) = tracker(&execs);
-    // "Start" is all None: drop it when space is short.
+    // "Start" is all unset: drop it when space is short.
     let skip = usize::from(execs.len() >= fit);
+    let n = columns.len() - skip;
+    // Each value fits its column with an ellipsis rather than being cut mid-word.
+    let col_w = usize::from(area.width.saturating_sub(2 + 14)).saturating_sub(n) / n.max(1);
+    let cell = |v: &str, style: Style| Cell::from(Span::styled(crate::tui::markdown::fit(v, col_w), style));
     let header = TableRow::new(
         std::iter::once(Cell::from(Span::styled("variable", t.heading)))
-            .chain(columns.iter().skip(skip).map(|c| Cell::from(Span::styled(c.clone(), t.heading)))),
+            .chain(columns.iter().skip(skip).map(|c| cell(c, t.heading))),
     );
     let rows: Vec<TableRow<'_>> = variables
         .iter()
         .map(|(name, values)| {
             TableRow::new(
                 std::iter::once(Cell::from(Span::styled(name.clone(), t.bold)))
-                    .chain(values.iter().skip(skip).map(|v| Cell::from(v.clone()))),
+                    .chain(values.iter().skip(skip).map(|v| cell(v, t.text))),
             )
             .height(1)
         })
         .collect();
-    let n = columns.len() - skip;
     let mut widths = vec![Constraint::Length(14)];
     widths.extend(std::iter::repeat_n(Constraint::Fill(1), n));
     frame.render_widget(Table::new(rows, widths).header(header).block(block).column_spacing(1), area);
