@@ -33,7 +33,7 @@ fn hint_wrong_answer_feedback_quit_restores_and_saves() {
     let mut t = Pty::start_in(&args, data.path(), None);
     t.wait_for("Question 1 of 1 · easy");
     t.wait_for("hint 0/2 · worth 1 now");
-    t.send("h");
+    t.send("H");
     t.wait_for("Hint 1/2: Which runs first, the dependency or the handler?");
     t.wait_for("hint 1/2 · worth 0.75 now");
 
@@ -69,7 +69,7 @@ fn shipped_content_opens_on_the_first_easy_question() {
     let mut t = Pty::start_in(&["quiz", "--seed", "1", "--difficulty", "easy"], data.path(), None);
     t.wait_for("Question 1 of");
     t.wait_for("· easy");
-    t.send("h");
+    t.send("H");
     t.wait_for("Hint 1/");
     t.send("a");
     // Right or wrong depends on the content; either way the verdict and the solution show.

@@ -575,8 +575,37 @@ pub(crate) mod tests {
         assert_eq!(reader(&a).scroll, max);
         a.update(Action::Resize(200, 60));
         assert!(reader(&a).scroll <= max);
-        // Opened narrow, so without the outline: the text takes the whole width minus margins.
-        assert_eq!(reader(&a).doc_width(), Some(200 - 2));
+        // Wide now: the outline appears beside the text, which is laid out at what is left.
+        assert!(reader(&a).outline);
+        assert_eq!(reader(&a).doc_width(), Some(reader(&a).areas(a.size).body.width));
+        // Narrow again: the outline goes, the text takes the whole width minus margins.
+        a.update(Action::Resize(80, 24));
+        assert!(!reader(&a).outline);
+        assert_eq!(reader(&a).doc_width(), Some(80 - 2));
+        // Once `o` decides, the width no longer does.
+        a.update(Action::ToggleOutline);
+        a.update(Action::Resize(60, 16));
+        assert!(reader(&a).outline || reader(&a).areas(a.size).outline.is_none());
+        a.update(Action::Resize(200, 60));
+        assert!(reader(&a).outline, "kept as `o` left it");
+    }
+
+    #[test]
+    fn a_resize_keeps_the_reader_at_the_same_place_in_the_page() {
+        let mut a = app(100, 16);
+        open(&mut a, ModeTarget::GuidedWalkthrough);
+        a.update(Action::Bottom);
+        let (scroll, len) = (reader(&a).scroll, reader(&a).doc.lines.len());
+        assert!(scroll > 0, "a page longer than the screen");
+        a.update(Action::Up);
+        let scroll = scroll - 1;
+        a.update(Action::Resize(60, 16));
+        let (scroll2, len2) = (reader(&a).scroll, reader(&a).doc.lines.len());
+        assert!(len2 > len, "narrower: more lines");
+        // Same fraction of the page, not the same line number (clamped to the new bottom).
+        let want =
+            (scroll * len2 / len).min(len2.saturating_sub(usize::from(reader(&a).areas(a.size).body.height)));
+        assert_eq!(scroll2, want);
     }
 
     #[test]

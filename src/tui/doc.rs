@@ -117,6 +117,8 @@ pub struct PageUi {
     pub myth: Option<bool>,
     pub myths_believed: usize,
     pub myths_answered: usize,
+    /// The last page of the mode (it ends with what to do next).
+    pub last: bool,
 }
 
 /// Something on a page a mouse click can pick.
@@ -137,6 +139,8 @@ pub struct Doc {
     pub targets: Vec<(usize, Target)>,
     /// The widest line (diagrams and code may be wider than the view).
     pub max_width: usize,
+    /// Where the page's own text ends (a mode's last page goes on with what to do next).
+    pub page_end: usize,
 }
 
 impl Doc {
@@ -147,7 +151,8 @@ impl Doc {
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>().to_ascii_lowercase())
             .collect();
         let max_width = w.lines.iter().map(Line::width).max().unwrap_or(0);
-        Doc { lines: w.lines, folded, targets, max_width }
+        let page_end = w.lines.len();
+        Doc { lines: w.lines, folded, targets, max_width, page_end }
     }
 
     #[must_use]
@@ -162,7 +167,11 @@ pub fn build(lesson: &Lesson, page: Page, width: usize, theme: &'static Theme, u
     let mut w = Writer::styled(width, theme);
     let mut targets = Vec::new();
     write_page(&mut w, lesson, page, ui, &mut targets);
-    Doc::from_writer(w, targets)
+    let page_end = w.lines.len();
+    if ui.last {
+        ending(&mut w);
+    }
+    Doc { page_end, ..Doc::from_writer(w, targets) }
 }
 
 /// A whole lesson, or some of its sections, as plain text (`--plain`): every prediction and
@@ -223,13 +232,32 @@ fn diagram(w: &mut Writer, d: &Diagram) {
     }
 }
 
+/// Where to try a page live. In the interface that is a key (`L`, and Esc comes back to the
+/// page); in `--plain` text, the command to run.
 fn lab_hint(w: &mut Writer, scenario: &str) {
     w.blank();
     let t = w.theme;
-    w.para(&[
-        (s::TRY_IN_LAB.to_owned(), t.dim),
-        (format!("apisec-tutor lab --scenario {scenario}"), t.inline_code),
-    ]);
+    let command = format!("apisec-tutor lab --scenario {scenario}");
+    if w.plain {
+        w.para(&[(s::TRY_IN_LAB.to_owned(), t.dim), (command, t.inline_code)]);
+    } else {
+        w.para(&[
+            (s::TRY_IN_LAB_KEY.to_owned(), t.accent),
+            (format!(" {} ", s::TRY_IN_LAB_SHELL), t.dim),
+            (command, t.inline_code),
+        ]);
+    }
+}
+
+/// After the last page of a mode: what the learner can do next, so the walk-through ends
+/// instead of stopping.
+fn ending(w: &mut Writer) {
+    w.blank();
+    w.heading(s::END_HEADING, 2);
+    let t = w.theme;
+    for line in s::END_NEXT {
+        w.para(&[("• ".to_owned(), t.accent), ((*line).to_owned(), t.text)]);
+    }
 }
 
 /// Long because it is one arm per section kind, each a few lines of layout in reading order;

@@ -40,6 +40,8 @@ pub enum Scope {
     QuizAnswered,
     /// The answered question names a lab scenario.
     QuizLab,
+    /// The reader's page names a lab scenario (`L` opens it; the footer says so).
+    PageLab,
     /// The quiz summary, with questions missed.
     QuizMissed,
     /// Practice: picking which questions to take.
@@ -172,7 +174,8 @@ pub static BINDINGS: &[Binding] = &[
     b(S::Home, &[TAB, BACKTAB], Action::FocusNext, "Tab", "switch between lessons and modes", 0),
     b(S::Home, &[HOME, k('g')], Action::Top, "g/Home", "first entry", 0),
     b(S::Home, &[END, k('G')], Action::Bottom, "G/End", "last entry", 0),
-    // Screens other builds fill in.
+    // A page that names a lab scenario: `L` tries it there (and comes back here with Esc).
+    b(S::PageLab, &[k('L')], Action::OpenLab, "L", "try this page in the live lab", 2),
     b(S::Reader, &[k('L')], Action::OpenLab, "L", "open this page's scenario in the live lab", 0),
     // The live lab (see lab_screen).
     b(S::Lab, &[k('r')], Action::Lab(LabMsg::ReplaySeed), "r", "replay the seed", 1),
@@ -215,17 +218,17 @@ pub static BINDINGS: &[Binding] = &[
         "copy the row as a TestClient test",
         0,
     ),
-    b(S::Lab, &[ESC], Action::Back, "Esc", "back to the lessons", 5),
+    b(S::Lab, &[ESC], Action::Back, "Esc", "back (to the page or quiz that opened the lab, else home)", 5),
     b(S::QuizAsking, &[k('a'), k('A'), k('1')], Action::Answer(0), "A-D/1-4", "answer", 1),
     b(S::QuizAsking, &[k('b'), k('B'), k('2')], Action::Answer(1), "A-D/1-4", "answer", 1),
     b(S::QuizAsking, &[k('c'), k('C'), k('3')], Action::Answer(2), "A-D/1-4", "answer", 1),
     b(S::QuizAsking, &[k('d'), k('D'), k('4')], Action::Answer(3), "A-D/1-4", "answer", 1),
-    b(S::QuizAsking, &[k('h')], Action::NextHint, "h", "reveal the next hint", 2),
+    b(S::QuizAsking, &[k('H')], Action::NextHint, "H", "reveal the next hint", 2),
     b(S::QuizAsking, &[DOWN, k('j')], Action::Down, "↑/↓", "move between the choices", 0),
     b(S::QuizAsking, &[UP, k('k')], Action::Up, "↑/↓", "move between the choices", 0),
     b(S::QuizAsking, &[ENTER], Action::Commit, "Enter", "answer with the highlighted choice", 0),
     b(S::QuizAnswered, &[k('n'), ENTER, RIGHT], Action::NextQuestion, "n/Enter", "next question", 1),
-    b(S::QuizLab, &[k('l')], Action::ProveInLab, "l", "prove it in the lab", 2),
+    b(S::QuizLab, &[k('L')], Action::ProveInLab, "L", "prove it in the lab", 2),
     b(S::QuizMissed, &[k('r')], Action::RetryMissed, "r", "retry just the missed questions", 1),
     b(S::QuizPick, &[ENTER], Action::Commit, "1-4/Enter", "start with these questions", 1),
     b(S::QuizPick, &[k('1')], Action::Choose(0), "1-4/Enter", "start with these questions", 1),

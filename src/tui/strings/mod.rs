@@ -40,6 +40,16 @@ pub fn auto_mode_detail(target: crate::content::ModeTarget) -> &'static str {
 pub const OUTLINE: &str = "Outline";
 pub const EMPTY_SECTION: &str = "(this section is empty in this lesson)";
 pub const TRY_IN_LAB: &str = "Try it live: ";
+pub const TRY_IN_LAB_KEY: &str = "L tries this in the live lab (Esc comes back here).";
+pub const TRY_IN_LAB_SHELL: &str = "Shell:";
+pub const END_HEADING: &str = "This is the last page";
+pub const END_NEXT: &[&str] = &[
+    "Esc goes back to the lessons. From there, the visual quiz and practice test what stuck, and \
+     review missed brings back what did not.",
+    "The live lab (L on a page with a scenario, or Live lab on the lessons screen) lets you send \
+     the good, bad and missing credentials yourself and watch each one stop where it does.",
+    "h goes back a page; every section you have read is ticked in the outline (o).",
+];
 pub const PREDICT_HEADING: &str = "┄┄ Predict before reading on ┄┄";
 pub const REVEAL_HEADING: &str = "┄┄ Reveal ┄┄";
 pub const REVEAL_LOCKED: &str = "The reveal appears once you commit to an answer.";

@@ -389,7 +389,9 @@ mod keys {
             (ASKING, press('d'), Some(Action::Answer(3))),
             (ASKING, press('4'), Some(Action::Answer(3))),
             (ASKING, press('5'), None),
-            (ASKING, press('h'), Some(Action::NextHint)),
+            (ASKING, press('H'), Some(Action::NextHint)),
+            // h and l are the reader's section keys; the quiz does not reuse them.
+            (ASKING, press('h'), None),
             (ASKING, key(KeyCode::Down), Some(Action::Down)),
             (ASKING, press('k'), Some(Action::Up)),
             (ASKING, key(KeyCode::Enter), Some(Action::Commit)),
@@ -406,7 +408,8 @@ mod keys {
             (ANSWERED, press('j'), Some(Action::Down)),
             (ANSWERED, key(KeyCode::PageDown), Some(Action::PageDown)),
             (ANSWERED, press('l'), None),
-            (ANSWERED_LAB, press('l'), Some(Action::ProveInLab)),
+            (ANSWERED_LAB, press('L'), Some(Action::ProveInLab)),
+            (ANSWERED_LAB, press('l'), None),
             (MISSED, press('r'), Some(Action::RetryMissed)),
             (DONE, press('r'), None),
             (DONE, press('G'), Some(Action::Bottom)),
@@ -423,8 +426,8 @@ mod keys {
     #[test]
     fn the_footer_offers_what_the_moment_needs() {
         let keys = |scopes| footer(scopes).into_iter().map(|(k, _)| k).collect::<Vec<_>>();
-        assert_eq!(keys(ASKING), vec!["A-D/1-4", "h", "Esc"]);
-        assert_eq!(keys(ANSWERED_LAB), vec!["n/Enter", "l", "Esc"]);
+        assert_eq!(keys(ASKING), vec!["A-D/1-4", "H", "Esc"]);
+        assert_eq!(keys(ANSWERED_LAB), vec!["n/Enter", "L", "Esc"]);
         assert_eq!(keys(MISSED), vec!["r", "Esc", "?"]);
         assert_eq!(keys(PICK), vec!["1-4/Enter", "↑/↓", "Esc"]);
     }

@@ -47,6 +47,8 @@ pub struct ReaderState {
     pub scroll: usize,
     pub hscroll: usize,
     pub outline: bool,
+    /// The outline follows the width (shown from [`OUTLINE_AUTO_WIDTH`] up) until `o` decides.
+    outline_auto: bool,
     pub focus: ReaderFocus,
     pub outline_sel: usize,
     /// The current page's picked option and typed draft (committed answers live in progress).
@@ -78,6 +80,7 @@ impl ReaderState {
             selected: self.selected,
             draft: self.draft.clone(),
             editing: self.editing,
+            last: self.page + 1 == self.pages.len(),
             ..saved_ui(self.current(), lesson, progress)
         }
     }
@@ -200,6 +203,7 @@ impl ReaderState {
             hscroll: 0,
             // Beside a narrow text the outline costs more than it gives; `o` shows it anyway.
             outline: size.width >= OUTLINE_AUTO_WIDTH,
+            outline_auto: true,
             focus: ReaderFocus::Body,
             outline_sel: 0,
             selected: None,
@@ -241,6 +245,9 @@ impl ReaderState {
             scopes.push(Scope::Outline);
         }
         if let Some(lesson) = lesson {
+            if doc::page_scenario(lesson, self.current()).is_some() {
+                scopes.push(Scope::PageLab);
+            }
             if let Some(p) = self.open_prediction(lesson, progress) {
                 scopes.push(if p.options.is_empty() { Scope::TypedPrompt } else { Scope::Options });
             }
@@ -305,6 +312,7 @@ impl ReaderState {
             }
             Action::ToggleOutline => {
                 self.outline = !self.outline;
+                self.outline_auto = false;
                 self.focus = ReaderFocus::Body;
             }
             Action::SearchStart => self.search = Search { editing: true, ..Search::default() },
@@ -447,17 +455,33 @@ impl ReaderState {
     pub fn refresh(&mut self, ctx: &mut Ctx<'_>) -> Vec<Effect> {
         let size = ctx.size;
         let Some(lesson) = ctx.catalog.lessons.get(self.lesson) else { return Vec::new() };
+        if self.outline_auto {
+            self.outline = size.width >= OUTLINE_AUTO_WIDTH;
+            if !self.outline {
+                self.focus = ReaderFocus::Body;
+            }
+        }
         let areas = self.areas(size);
         let ui = self.ui(lesson, ctx.progress);
         let key = (self.page, areas.body.width, ui.clone());
         if self.doc_key.as_ref() != Some(&key) {
+            let old_key_page = self.doc_key.as_ref().map(|k| k.0);
+            let old_width = self.doc_key.as_ref().map(|k| k.1);
+            let old_len = self.doc.lines.len();
             let old = std::mem::take(&mut self.doc);
             if let Some(old_key) = self.doc_key.take() {
                 self.cache.put(old_key, old);
             }
+            let same_page_before = old_key_page == Some(self.page);
+            let old_len = old_len.max(1);
             self.doc = self.cache.take(&key).unwrap_or_else(|| {
                 doc::build(lesson, self.current(), usize::from(areas.body.width), ctx.theme, &ui)
             });
+            // The same page at another width: keep the reader where they were, in proportion
+            // (a line number of the old layout means nothing in the new one).
+            if same_page_before && old_width != Some(areas.body.width) {
+                self.scroll = self.scroll * self.doc.lines.len() / old_len;
+            }
             self.doc_key = Some(key);
             if !self.search.query.is_empty() {
                 self.find();
@@ -467,7 +491,7 @@ impl ReaderState {
         self.hscroll = self.hscroll.min(self.doc.max_width.saturating_sub(usize::from(areas.body.width)));
         // A section is read once the end of its last page has been on screen.
         let page = self.current();
-        let at_end = self.scroll + usize::from(areas.body.height) >= self.doc.lines.len();
+        let at_end = self.scroll + usize::from(areas.body.height) >= self.doc.page_end;
         if at_end
             && page.item >= doc::last_item(lesson, page.section)
             && all_committed(lesson, page.section, ctx.progress)
