@@ -123,7 +123,7 @@ fn compose(frame: &mut Frame<'_>, area: Rect, v: View<'_>, state: &LabState) {
     } else {
         let route = ROUTES.get(state.route).copied().unwrap_or(ROUTES[0]);
         let preset = PRESETS.get(state.preset).copied().unwrap_or(PRESETS[0]);
-        first.push(Span::styled(format!("{} [ ] ", s::COMPOSE_ROUTE), t.dim));
+        first.push(Span::styled(format!("{} [/] ", s::COMPOSE_ROUTE), t.dim));
         first.push(Span::styled(format!("{} {}", route.method, route.path), t.bold));
         first.push(Span::styled(format!("  {} ←→ ", s::COMPOSE_CREDENTIAL), t.dim));
         first.push(Span::styled(preset.label, t.bold));
@@ -244,7 +244,39 @@ fn row_detail(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabS
             Span::styled(bet, t.accent),
         ]));
     }
+    // The room left under the table: the flow in one line, the headers that were sent, and
+    // where to look next.
+    if let Some(exec) = &row.exec {
+        lines.push(flow_line(exec, t));
+    }
+    if let Some(p) = &row.prepared {
+        for (name, value) in p.headers.iter().take(3) {
+            let width = usize::from(area.width).saturating_sub(name.chars().count() + 8);
+            lines.push(Line::from(vec![
+                Span::styled(format!("{}: ", s::DETAIL_SENT), t.dim),
+                Span::styled(format!("{name}: {}", lab_table::elide_middle(value, width)), t.text),
+            ]));
+        }
+    }
+    lines.push(Line::from(Span::styled(s::DETAIL_KEYS, t.dim)));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// The six stages in one line, each ticked, crossed or left plain as the row went.
+fn flow_line(exec: &ExecRow, t: &'static Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(format!("{}: ", s::DETAIL_FLOW), t.dim)];
+    for (i, (stage, mark)) in STAGES.iter().zip(flow_marks(exec)).enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" → ", t.dim));
+        }
+        let (text, style) = match mark {
+            StageMark::Passed => (format!("✓{}", lab_table::stage_name(*stage)), t.good),
+            StageMark::Stopped => (format!("✗{}", lab_table::stage_name(*stage)), t.bad),
+            _ => (lab_table::stage_name(*stage).to_owned(), t.dim),
+        };
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
 }
 
 fn short(s: &str, max: usize) -> String {
