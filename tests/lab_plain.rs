@@ -31,7 +31,8 @@ fn replay_seed_prints_the_three_rows_and_the_tracker() {
         "{stdout}"
     );
     assert!(
-        rows[2].contains("token: (never set: the handler does not run)") && rows[2].contains("response: 401 Not authenticated"),
+        rows[2].contains("token: (never set: the handler does not run)")
+            && rows[2].contains("response: 401 Not authenticated"),
         "{stdout}"
     );
     assert!(

@@ -610,26 +610,36 @@ impl Writer {
                 }
             }
             spans.push(Span::styled(format!("{:>digits$} │ ", i + 1), self.theme.gutter));
-            let mut used = 0;
-            for (text, tok) in pieces {
-                let style = self.tok_style(*tok);
+            // The line's characters with their styles, cut into rows of at most `avail` columns
+            // at a space or after punctuation when one is in the second half of the row, so a
+            // word like `WWW-Authenticate` is not split in two.
+            let chars: Vec<(char, Style)> = pieces
+                .iter()
+                .flat_map(|(text, tok)| text.chars().map(move |c| (c, *tok)))
+                .map(|(c, tok)| (c, self.tok_style(tok)))
+                .collect();
+            let mut start = 0;
+            while start < chars.len() {
+                let end = code_row_end(&chars, start, avail);
                 let mut piece = String::new();
-                for c in text.chars() {
-                    let cw = c.width().unwrap_or(0);
-                    if used + cw > avail {
+                let mut style = chars[start].1;
+                for &(c, st) in &chars[start..end] {
+                    if st != style {
                         push_span(&mut spans, &piece, style);
                         piece.clear();
-                        self.lines.push(Line::from(std::mem::replace(&mut spans, rest.to_vec())));
-                        if mark_w > 0 {
-                            spans.push(Span::raw("  "));
-                        }
-                        spans.push(Span::styled(format!("{:>digits$} ┆ ", ""), self.theme.gutter));
-                        used = 0;
+                        style = st;
                     }
                     piece.push(c);
-                    used += cw;
                 }
                 push_span(&mut spans, &piece, style);
+                start = end;
+                if start < chars.len() {
+                    self.lines.push(Line::from(std::mem::replace(&mut spans, rest.to_vec())));
+                    if mark_w > 0 {
+                        spans.push(Span::raw("  "));
+                    }
+                    spans.push(Span::styled(format!("{:>digits$} ┆ ", ""), self.theme.gutter));
+                }
             }
             self.lines.push(Line::from(spans));
         }
@@ -820,6 +830,45 @@ fn split_words(s: &str) -> impl Iterator<Item = &str> {
         rest = tail;
         Some(word)
     })
+}
+
+/// One line of interface text whose `code` is marked with backticks (a check's source, a class
+/// name): the backticks go and the code is styled as code, as lesson Markdown does.
+#[must_use]
+pub fn backticks(text: &str, base: Style, code: Style) -> Vec<Span<'static>> {
+    // An odd number of backticks leaves the last one as written.
+    if text.matches('`').count() % 2 == 1 {
+        return vec![Span::styled(text.to_owned(), base)];
+    }
+    text.split('`')
+        .enumerate()
+        .filter(|(_, part)| !part.is_empty())
+        .map(|(i, part)| Span::styled(part.to_owned(), if i % 2 == 1 { code } else { base }))
+        .collect()
+}
+
+/// Where a wrapped code row that starts at `start` ends: as many characters as fit in `avail`
+/// columns, pulled back to just after a space or a punctuation mark when one lies in the row's
+/// second half (a break there keeps identifiers and header names whole).
+fn code_row_end(chars: &[(char, Style)], start: usize, avail: usize) -> usize {
+    let mut used = 0;
+    let mut end = start;
+    while end < chars.len() {
+        let cw = chars[end].0.width().unwrap_or(0);
+        if used + cw > avail && end > start {
+            break;
+        }
+        used += cw;
+        end += 1;
+    }
+    if end == chars.len() {
+        return end;
+    }
+    let half = start + (end - start) / 2;
+    (half..end)
+        .rev()
+        .find(|&i| matches!(chars[i].0, ' ' | ',' | '(' | '[' | '{' | '=' | ':' | '.' | '/'))
+        .map_or(end, |i| i + 1)
 }
 
 #[cfg(test)]

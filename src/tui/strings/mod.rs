@@ -298,3 +298,6 @@ pub fn help_more(hidden: usize) -> String {
 pub fn sections_more(hidden: usize) -> String {
     format!("… {hidden} more sections")
 }
+
+/// The reader's status when something on the page is wider than the screen.
+pub const WIDER_THAN_SCREEN: &str = "⇢ wider than the screen: > and < scroll sideways";

@@ -12,7 +12,7 @@ use crate::quiz::scoring::format_points;
 use crate::quiz::{self, Phase, Session, question_score};
 use crate::tui::ctx::View;
 use crate::tui::layout;
-use crate::tui::markdown::Writer;
+use crate::tui::markdown::{Writer, backticks};
 use crate::tui::strings as s;
 
 /// Side by side from this width; narrower, the execution table is stacked above the question.
@@ -247,7 +247,11 @@ fn hints(w: &mut Writer, doc: &mut QuizDoc, v: View<'_>, session: &Session) {
         start = w.lines.len();
         let label = format!("{} ", s::hint_of(i + 1, total));
         let pad = " ".repeat(crate::tui::markdown::width(&label));
-        w.wrap(&[(hint.clone(), t.text)], &[Span::styled(label, t.accent)], &[Span::raw(pad)]);
+        let text: Vec<(String, Style)> = backticks(hint, t.text, t.inline_code)
+            .into_iter()
+            .map(|s| (s.content.into_owned(), s.style))
+            .collect();
+        w.wrap(&text, &[Span::styled(label, t.accent)], &[Span::raw(pad)]);
     }
     let used = u32::try_from(shown.len()).unwrap_or(u32::MAX);
     let line = s::hint_offer(shown.len(), total, &format_points(question_score(true, used)), &{

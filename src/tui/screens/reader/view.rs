@@ -22,10 +22,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, r: &ReaderState, v: View<'_>) {
     let Some(lesson) = v.catalog.lessons.get(r.lesson) else { return };
 
     let page = r.current();
+    // Both titles fit the width, each ending in `…` when cut (the page's own title first).
+    let width = usize::from(area.width);
+    let page_t = page_title(lesson, page);
+    let page_t =
+        fit(&page_t, width.saturating_sub(4 + crate::tui::markdown::width(&lesson.title)).max(width / 2));
+    let lesson_t = fit(&lesson.title, width.saturating_sub(4 + crate::tui::markdown::width(&page_t)));
     let header = Line::from(vec![
-        Span::styled(format!(" {} ", lesson.title), t.title),
+        Span::styled(format!(" {lesson_t} "), t.title),
         Span::styled("› ", t.dim),
-        Span::styled(page_title(lesson, page), t.bold),
+        Span::styled(page_t, t.bold),
     ]);
     frame.render_widget(Paragraph::new(header), areas.header);
 
@@ -57,7 +63,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, r: &ReaderState, v: View<'_>) {
     let hscroll = u16::try_from(r.hscroll).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(visible).scroll((0, hscroll)), areas.body);
 
-    status(frame, areas.status, r, t, end);
+    status(frame, areas.status, r, t, end, areas.body.width);
 }
 
 /// The outline beside the page: every page of the mode, read ones ticked.
@@ -108,7 +114,7 @@ fn outline(frame: &mut Frame<'_>, outline: Rect, r: &ReaderState, v: View<'_>, l
 }
 
 /// The status line: the search being typed, or where we are.
-fn status(frame: &mut Frame<'_>, area: Rect, r: &ReaderState, t: &'static Theme, end: usize) {
+fn status(frame: &mut Frame<'_>, area: Rect, r: &ReaderState, t: &'static Theme, end: usize, body_w: u16) {
     let status = if r.search.editing {
         Line::from(vec![
             Span::styled(s::SEARCH_PROMPT, t.accent),
@@ -136,6 +142,9 @@ fn status(frame: &mut Frame<'_>, area: Rect, r: &ReaderState, t: &'static Theme,
         }
         if r.hscroll > 0 {
             spans.push(Span::styled(format!("  ⇢ {}", r.hscroll), t.dim));
+        } else if r.doc.max_width > usize::from(body_w) {
+            // A diagram or a code line is wider than the screen: say so, and how to see it.
+            spans.push(Span::styled(format!("  {}", s::WIDER_THAN_SCREEN), t.accent));
         }
         Line::from(spans)
     };

@@ -14,6 +14,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table, 
 use crate::lab::table::{ExecRow, tracker};
 use crate::lab::trace::{Actor, Outcome as TraceOutcome, TraceStage};
 use crate::tui::ctx::View;
+use crate::tui::markdown::backticks;
 use crate::tui::screens::lab::layout::{areas_for, panes, shown_pane, tab_title};
 use crate::tui::screens::lab::table::{self as lab_table, Col};
 use crate::tui::screens::lab::{
@@ -235,7 +236,7 @@ fn row_detail(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabS
         } else {
             (s::stopped(lab_table::stage_name(exec.stopped_at), &exec.stopped_by_text()), t.bad)
         };
-        lines.push(Line::from(Span::styled(text, style)));
+        lines.push(Line::from(backticks(&text, style, t.inline_code)));
     }
     let bet = lab_table::bet_text(row);
     if !bet.is_empty() {
@@ -341,13 +342,13 @@ fn flow(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState, 
                 s::stopped(lab_table::stage_name(exec.stopped_at), &exec.stopped_by_text())
             };
             let style = if exec.status < 400 { t.good } else { t.bad };
-            lines.push(Line::from(Span::styled(summary, style)));
+            lines.push(Line::from(backticks(&summary, style, t.inline_code)));
             if row.seed
                 && let Some((differs, note)) = seed_note(exec)
             {
                 let heading = if differs { s::SEED_NOTES } else { s::SEED_SAME };
                 lines.push(Line::from(Span::styled(format!("{heading}: "), t.accent)));
-                lines.push(Line::from(Span::styled(note, t.text)));
+                lines.push(Line::from(backticks(&note, t.text, t.inline_code)));
             }
             if let Some(old) = row.replay_of.and_then(|id| state.row(id))
                 && let Some(status) = old.status()
