@@ -17,6 +17,8 @@ pub use page::{
 use crate::content::{Catalog, Difficulty, Lesson, ModeTarget, QuizKind};
 use crate::progress::Day;
 use crate::quiz::{self, Phase, Selection, Session, SessionOptions};
+use ratatui::layout::Rect;
+
 use crate::tui::ctx::{Ctx, View};
 use crate::tui::keymap::Scope;
 use crate::tui::layout;
@@ -33,6 +35,31 @@ pub struct QuizState {
     /// The highlighted choice (display index) while a question is open.
     pub selected: usize,
     pub scroll: usize,
+    /// The page as last laid out (by `update` after a change, or by the first draw).
+    laid: Laid,
+}
+
+/// The quiz page laid out for one size and theme: every key used to lay it out three times
+/// (to scroll, to settle, to draw); now `update` lays it out once after a change and the draw
+/// reuses it. A cache, so never part of what the state *is* (equal whatever it holds).
+#[derive(Clone, Default)]
+struct Laid(std::cell::RefCell<Option<(Rect, usize, std::rc::Rc<QuizView>)>>);
+
+impl PartialEq for Laid {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Laid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Laid")
+    }
+}
+
+/// What a layout depends on besides the state: the size and the theme (by address).
+fn laid_key(v: View<'_>, size: Rect) -> (Rect, usize) {
+    (size, std::ptr::from_ref(v.theme) as usize)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -162,7 +189,7 @@ impl QuizState {
             && let Some(options) = difficulty_options(v.catalog, id)
         {
             let body = QuizBody::Pick { quiz: id.clone(), options };
-            return Some(QuizState { lesson, mode, body, selected: 0, scroll: 0 });
+            return Some(QuizState { lesson, mode, body, selected: 0, scroll: 0, laid: Laid::default() });
         }
         Some(Self::start(lesson, mode, selection, v.now_ms, v))
     }
@@ -207,7 +234,7 @@ impl QuizState {
             }
             Err(message) => QuizBody::Unavailable(message),
         };
-        QuizState { lesson, mode, body, selected: 0, scroll: 0 }
+        QuizState { lesson, mode, body, selected: 0, scroll: 0, laid: Laid::default() }
     }
 
     /// Starts the practice with the picked option.
@@ -313,7 +340,7 @@ impl QuizState {
 
     /// A click highlights a choice; a second click on it answers (or starts the practice).
     fn click(&mut self, col: u16, row: u16, picking: bool, ctx: &mut Ctx<'_>) -> Vec<Effect> {
-        let geometry = view(self, ctx.view(), ctx.size);
+        let geometry = self.laid_out(ctx.view(), ctx.size);
         if !layout::contains(geometry.areas.body, col, row) {
             return Vec::new();
         }
@@ -341,9 +368,24 @@ impl QuizState {
         vec![Effect::SaveProgress]
     }
 
-    /// Keeps the scroll in range and brings `reveal` into view.
+    /// The page laid out at `size`: the layout `update` left if it is for this size and
+    /// theme, else laid out now (and kept).
+    #[must_use]
+    pub fn laid_out(&self, v: View<'_>, size: Rect) -> std::rc::Rc<QuizView> {
+        let key = laid_key(v, size);
+        if let Some((rect, theme, laid)) = self.laid.0.borrow().as_ref()
+            && (*rect, *theme) == key
+        {
+            return std::rc::Rc::clone(laid);
+        }
+        let laid = std::rc::Rc::new(view(self, v, size));
+        *self.laid.0.borrow_mut() = Some((key.0, key.1, std::rc::Rc::clone(&laid)));
+        laid
+    }
+
+    /// Keeps the scroll in range and brings `reveal` into view; keeps the layout for the draw.
     fn settle(&mut self, reveal: Reveal, v: View<'_>) {
-        let laid = view(self, v, v.size);
+        let mut laid = view(self, v, v.size);
         let h = usize::from(laid.areas.body.height).max(1);
         let max = laid.doc.lines.len().saturating_sub(h);
         let show = |scroll: &mut usize, first: usize, last: usize| {
@@ -374,6 +416,9 @@ impl QuizState {
             }
         }
         self.scroll = self.scroll.min(max);
+        laid.scroll = self.scroll;
+        let key = laid_key(v, v.size);
+        *self.laid.0.borrow_mut() = Some((key.0, key.1, std::rc::Rc::new(laid)));
     }
 }
 

@@ -12,7 +12,7 @@ use crate::tui::strings as s;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &QuizState, shared: View<'_>) {
     let t = shared.theme;
-    let v = super::view(state, shared, area);
+    let v = state.laid_out(shared, area);
     let lesson = shared.catalog.lessons.get(state.lesson).map_or("", |l| l.title.as_str());
     let header = Line::from(vec![
         Span::styled(format!(" {} ", super::mode_title(state.mode)), t.title),
