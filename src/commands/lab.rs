@@ -127,13 +127,14 @@ fn run_screen(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
             .ok_or_else(|| LabError::UnknownScenario(id.clone()))?,
         None => 0,
     };
+    let theme = super::theme(cli)?;
     if !std::io::stdout().is_terminal() {
         crate::safe_eprintln!("{}", crate::tui::lab_screen::text::NOT_A_TERMINAL);
         return Ok(ExitCode::from(1));
     }
     let mut state = crate::tui::app::LabState::with_version(lesson, args.scenario.clone(), version);
     state.profile.cors = args.api.cors;
-    crate::tui::run_lab(catalog, crate::tui::theme::from_env(cli.theme), state)?;
+    crate::tui::run_lab(catalog, theme, state)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -49,6 +49,12 @@ pub fn catalog(cli: &Cli) -> Result<Catalog, Error> {
     Ok(content::load(&sources(cli))?)
 }
 
+/// The theme `--theme` names (a file is read and checked now), unless `NO_COLOR` replaces it.
+/// A bad theme file is a usage error: the interface does not start.
+pub fn theme(cli: &Cli) -> Result<&'static crate::tui::theme::Theme, Error> {
+    crate::tui::theme::from_env(&cli.theme).map_err(|e| Error::Usage(e.to_string()))
+}
+
 /// A content directory named on the command line must exist and be a directory: anything else is
 /// a usage error (exit 2), reported before any content is read.
 pub fn require_dirs(dirs: &[PathBuf]) -> Result<(), Error> {
