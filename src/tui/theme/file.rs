@@ -201,14 +201,9 @@ impl Visitor<'_> for StyleName<'_> {
     }
 }
 
-/// The closest style name, if one is close enough to be a typo.
+/// The closest style name, if one is close enough to be a typo (the checker's rule).
 fn did_you_mean(name: &str) -> Option<&'static str> {
-    STYLE_NAMES
-        .iter()
-        .map(|s| (strsim::levenshtein(name, s), *s))
-        .filter(|(d, s)| *d <= 2.max(s.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, s)| s)
+    crate::content::suggest::did_you_mean(name, STYLE_NAMES.iter().copied())
 }
 
 #[derive(Deserialize)]
