@@ -105,3 +105,47 @@ fn serve_tells_the_person_at_the_terminal_what_to_try_with_the_real_url() {
     );
     assert!(banner.contains(&format!("open {base}/docs")), "{banner}");
 }
+
+#[test]
+fn progress_export_keeps_the_letter_the_learner_pressed() {
+    let data = tempfile::tempdir().unwrap();
+    let content = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quiz");
+    let with_data = |args: &[&str], input: &str| {
+        use std::io::Write;
+        let mut child = bin()
+            .args(args)
+            .env("APISEC_TUTOR_DATA_DIR", data.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        child.wait_with_output().unwrap()
+    };
+    // Choices shuffled (seeded): whatever sits under C is what was answered, question by question.
+    let quiz = with_data(
+        &[
+            "--content",
+            content.to_str().unwrap(),
+            "quiz",
+            "--plain",
+            "--quiz",
+            "fixture-practice",
+            "--seed",
+            "7",
+        ],
+        &"c\n".repeat(20),
+    );
+    assert!(quiz.status.success(), "{}", String::from_utf8_lossy(&quiz.stderr));
+    let out = with_data(&["progress", "export", "--format", "csv"], "");
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(&row[col("letter")], "C", "{row:?}");
+        assert!(!row[col("choice")].is_empty(), "the content id is kept too: {row:?}");
+    }
+}
