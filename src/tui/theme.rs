@@ -108,7 +108,8 @@ pub const BUILTINS: [(&str, &str); 4] = [
 #[allow(clippy::expect_used)]
 fn builtin_theme(name: &'static str) -> Theme {
     let (_, text) = BUILTINS.iter().find(|(n, _)| *n == name).expect("a built-in theme name");
-    file::parse(text, &builtin_path(name), name, None).expect("the shipped themes parse (unit-tested)")
+    file::parse(text, &builtin_path(name), name, file::Extends::Nothing)
+        .expect("the shipped themes parse (unit-tested)")
 }
 
 fn builtin_path(name: &str) -> PathBuf {
@@ -214,7 +215,7 @@ mod tests {
     fn builtins_parse_with_no_error_and_name_every_style() {
         for (name, text) in BUILTINS {
             // Parsed from nothing (no `extends`): a missing style would be an error.
-            let theme = file::parse(text, &builtin_path(name), name, None).unwrap();
+            let theme = file::parse(text, &builtin_path(name), name, file::Extends::Nothing).unwrap();
             assert_eq!(theme.name, name);
             for style in STYLE_NAMES {
                 assert!(text.contains(&format!("\n  {style}: ")), "{name} names {style}");

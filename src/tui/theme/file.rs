@@ -41,16 +41,24 @@ pub fn load(path: &Path) -> Result<Theme, ThemeError> {
     }
     let stem = path.file_stem().map_or_else(|| "theme".to_owned(), |s| s.to_string_lossy().into_owned());
     // The name is shown for as long as the process runs: leaked once, like the theme itself.
-    parse(&text, path, Box::leak(stem.into_boxed_str()), Some(&|n| super::builtin(n).copied()))
+    parse(&text, path, Box::leak(stem.into_boxed_str()), Extends::Builtins)
 }
 
-/// Parses theme text. `default_name` names it when the file has no `name`; `builtins` resolves
-/// `extends` (`None` while the built-ins themselves are parsed: they stand alone).
+/// What `extends` may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Extends {
+    /// A user's file: any built-in theme.
+    Builtins,
+    /// A built-in theme itself: nothing (it stands alone, and is being built).
+    Nothing,
+}
+
+/// Parses theme text. `default_name` names it when the file has no `name`.
 pub(super) fn parse(
     text: &str,
     path: &Path,
     default_name: &'static str,
-    builtins: Option<&dyn Fn(&str) -> Option<Theme>>,
+    extends: Extends,
 ) -> Result<Theme, ThemeError> {
     let invalid = |line: usize, col: usize, message: String| ThemeError::Invalid {
         path: path.to_path_buf(),
@@ -69,7 +77,10 @@ pub(super) fn parse(
     let mut theme = match &file.extends {
         None => Theme::plain(name),
         Some(base) => {
-            let found = builtins.and_then(|b| b(base));
+            let found = match extends {
+                Extends::Builtins => super::builtin(base).copied(),
+                Extends::Nothing => None,
+            };
             let Some(mut base_theme) = found else {
                 let (line, col) = key_position(text, "extends");
                 let names: Vec<&str> = super::BUILTINS.iter().map(|(n, _)| *n).collect();
@@ -315,7 +326,7 @@ mod tests {
     use super::*;
 
     fn user(text: &str) -> Result<Theme, ThemeError> {
-        parse(text, Path::new("my/theme.yaml"), "theme", Some(&|n| super::super::builtin(n).copied()))
+        parse(text, Path::new("my/theme.yaml"), "theme", Extends::Builtins)
     }
 
     fn err(text: &str) -> String {
