@@ -84,10 +84,10 @@ fn content_root(dir: &Path) -> Result<PathBuf, Error> {
     }
     if dir.join("lesson.yaml").is_file() {
         let root = parent(&parent(dir));
+        let here = if has(&root, "lessons") { format!(" ({} here)", root.display()) } else { String::new() };
         return Err(Error::Usage(format!(
-            "{} is one lesson's folder; give the content root, the folder that contains lessons/ ({} here)",
-            dir.display(),
-            root.display()
+            "{} is one lesson's folder; give the content root, the folder that contains lessons/{here}",
+            dir.display()
         )));
     }
     Ok(dir.to_path_buf())
