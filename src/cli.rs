@@ -24,9 +24,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub plain: bool,
 
-    /// Colour theme of the interface.
-    #[arg(long, value_enum, default_value_t = ThemeName::Default, global = true)]
-    pub theme: ThemeName,
+    /// Colour theme: default, high-contrast, light, monochrome, or a theme file (.yaml; see
+    /// docs/TUI.md, "Writing a theme"). NO_COLOR wins over it.
+    #[arg(long, value_name = "NAME|FILE", default_value = "default", global = true)]
+    pub theme: ThemeChoice,
 
     /// With --plain and no subcommand: print only this section (e.g. build_up, pitfalls).
     #[arg(long, value_name = "KIND")]
@@ -41,7 +42,7 @@ pub struct Cli {
 }
 
 pub use crate::lab::CorsMode;
-pub use crate::tui::theme::ThemeName;
+pub use crate::tui::theme::ThemeChoice;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -52,6 +52,7 @@ fn attempt(
         question: question.into(),
         difficulty,
         choice: choice.into(),
+        letter: "C".into(),
         correct,
         hints_used: u32::from(!correct),
         seconds: 7,
@@ -112,16 +113,36 @@ fn csv_export_has_one_row_per_attempt_and_parses() {
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(
         header,
-        ["timestamp", "quiz", "question", "difficulty", "choice", "correct", "hints_used", "seconds"]
+        [
+            "timestamp",
+            "quiz",
+            "question",
+            "difficulty",
+            "choice",
+            "letter",
+            "correct",
+            "hints_used",
+            "seconds"
+        ]
     );
     let rows: Vec<Vec<String>> =
         reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
     assert_eq!(
         rows,
         [
-            ["2023-11-14T22:13:20Z", "fixture-practice", "missing-header", "easy", "b", "true", "0", "7"],
-            ["2023-11-14T22:14:20Z", "fixture-practice", "wrong-role", "medium", "a", "false", "1", "7"],
-            ["2023-11-14T22:15:20Z", "fixture-visual", "table-step", "easy", "a", "true", "0", "7"],
+            [
+                "2023-11-14T22:13:20Z",
+                "fixture-practice",
+                "missing-header",
+                "easy",
+                "b",
+                "C",
+                "true",
+                "0",
+                "7"
+            ],
+            ["2023-11-14T22:14:20Z", "fixture-practice", "wrong-role", "medium", "a", "C", "false", "1", "7"],
+            ["2023-11-14T22:15:20Z", "fixture-visual", "table-step", "easy", "a", "C", "true", "0", "7"],
         ]
     );
 }
@@ -142,13 +163,24 @@ fn check_json_export(v: &serde_json::Value) -> usize {
         keys.sort_unstable();
         assert_eq!(
             keys,
-            ["choice", "correct", "difficulty", "hints_used", "question", "quiz", "seconds", "timestamp"]
+            [
+                "choice",
+                "correct",
+                "difficulty",
+                "hints_used",
+                "letter",
+                "question",
+                "quiz",
+                "seconds",
+                "timestamp"
+            ]
         );
         assert!(is_rfc3339_utc(row["timestamp"].as_str().unwrap()));
         for k in ["quiz", "question", "choice"] {
             assert!(!row[k].as_str().unwrap().is_empty(), "{k}");
         }
         assert!(["easy", "medium", "hard"].contains(&row["difficulty"].as_str().unwrap()));
+        assert!(row["letter"].is_null() || row["letter"].as_str().is_some_and(|l| l.len() == 1), "{row:?}");
         assert!(row["correct"].is_boolean());
         assert!(row["hints_used"].is_u64() && row["seconds"].is_u64());
     }

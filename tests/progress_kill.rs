@@ -30,6 +30,7 @@ fn attempt(k: usize) -> Attempt {
         question: format!("q{k}-{}", "x".repeat(200)),
         difficulty: Difficulty::Medium,
         choice: "b".into(),
+        letter: String::new(),
         correct: !k.is_multiple_of(3),
         hints_used: (k % 4) as u32,
         seconds: 1,

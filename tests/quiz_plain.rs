@@ -200,6 +200,7 @@ fn review_asks_only_what_is_due() {
             question: question.into(),
             difficulty: Difficulty::Easy,
             choice: "b".into(),
+            letter: String::new(),
             correct,
             hints_used: 0,
             seconds: 3,

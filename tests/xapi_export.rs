@@ -30,6 +30,7 @@ fn export_writes_stable_statements_and_needs_an_actor() {
         question: "q1".into(),
         difficulty: Difficulty::Easy,
         choice: "a".into(),
+        letter: String::new(),
         correct: false,
         hints_used: 0,
         seconds: 4,

@@ -135,6 +135,7 @@ fn session(catalog: &content::Catalog, progress: &mut Progress, t0: u64) {
             question: q.id.clone(),
             difficulty: q.difficulty,
             choice: if i == 0 { "wrong-choice".into() } else { "a".into() },
+            letter: String::new(),
             correct: i != 0,
             hints_used: u32::from(i == 1),
             seconds: 7,

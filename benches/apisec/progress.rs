@@ -20,6 +20,7 @@ fn attempt(k: usize) -> Attempt {
         question: format!("question-{}", k % 300),
         difficulty: Difficulty::Medium,
         choice: "b".into(),
+        letter: String::new(),
         correct: !k.is_multiple_of(3),
         hints_used: (k % 3) as u32,
         seconds: 12,

@@ -17,7 +17,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
     let sources: Vec<Source> = if dirs.is_empty() {
         vec![Source::Embedded]
     } else {
-        dirs.iter().cloned().map(Source::Dir).collect()
+        super::content_roots(dirs)?.into_iter().map(Source::Dir).collect()
     };
     let report = content::check(&sources);
     let mut out = String::new();

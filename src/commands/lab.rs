@@ -14,7 +14,7 @@ use crate::content::{LabRequest, LabScenario};
 use crate::lab::engine::AppSet;
 use crate::lab::plain::{self, Heading};
 use crate::lab::seed::{replay, seed_requests};
-use crate::lab::{FastApiVersion, LabConfig, LabError, codegen, scenario, server};
+use crate::lab::{FastApiVersion, LabConfig, codegen, scenario, server};
 
 pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
     if let Some(app) = &args.code {
@@ -79,7 +79,7 @@ pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
             )
         }
         (Some(id), false) => {
-            let scenario = catalog.scenario(id).ok_or_else(|| LabError::UnknownScenario(id.clone()))?;
+            let scenario = catalog.scenario(id).ok_or_else(|| unknown_scenario(&catalog, id))?;
             let cfg = scenario::config_for(base, scenario)?;
             (format!("Scenario {}: {}", scenario.id, scenario.title), scenario.requests.clone(), cfg, false)
         }
@@ -93,6 +93,23 @@ pub fn run(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
     // An answer that differs from what the content says real FastAPI answers is a failure a
     // script (or an instructor's CI) must see.
     Ok(if report.failures == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// A scenario id the content does not have: a usage error that lists the ones it has, lesson
+/// by lesson (and the near one, for a typo).
+fn unknown_scenario(catalog: &crate::content::Catalog, id: &str) -> Error {
+    let all = catalog.lessons.iter().flat_map(|l| l.lab_scenarios.iter().map(|s| s.id.as_str()));
+    let hint = crate::content::suggest::did_you_mean(id, all)
+        .map_or_else(String::new, |near| format!(" (did you mean `{near}`?)"));
+    let mut text = format!("no lab scenario named {id:?}{hint}; the content has:");
+    for lesson in catalog.lessons.iter().filter(|l| !l.lab_scenarios.is_empty()) {
+        let ids: Vec<&str> = lesson.lab_scenarios.iter().map(|s| s.id.as_str()).collect();
+        text.push_str(&format!("\n  {}: {}", lesson.id, ids.join(", ")));
+    }
+    if catalog.lessons.iter().all(|l| l.lab_scenarios.is_empty()) {
+        text.push_str(" no lab scenarios at all");
+    }
+    Error::Usage(text)
 }
 
 /// `lab --code APP`: the program, as the lesson's author would read it.
@@ -124,16 +141,17 @@ fn run_screen(cli: &Cli, args: &LabArgs) -> Result<ExitCode, Error> {
             .lessons
             .iter()
             .position(|l| l.scenario(id).is_some())
-            .ok_or_else(|| LabError::UnknownScenario(id.clone()))?,
+            .ok_or_else(|| unknown_scenario(&catalog, id))?,
         None => 0,
     };
+    let theme = super::theme(cli)?;
     if !std::io::stdout().is_terminal() {
         crate::safe_eprintln!("{}", crate::tui::strings::lab::NOT_A_TERMINAL);
         return Ok(ExitCode::from(1));
     }
     let mut state = crate::tui::app::LabState::with_version(lesson, args.scenario.clone(), version);
     state.profile.cors = args.api.cors;
-    crate::tui::run_lab(catalog, crate::tui::theme::from_env(cli.theme), state)?;
+    crate::tui::run_lab(catalog, theme, state)?;
     Ok(ExitCode::SUCCESS)
 }
 

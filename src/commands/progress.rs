@@ -359,6 +359,7 @@ mod tests {
                 question: question.into(),
                 difficulty,
                 choice: "b".into(),
+                letter: String::new(),
                 correct,
                 hints_used: 0,
                 seconds: 4,

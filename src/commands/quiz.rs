@@ -78,7 +78,7 @@ fn tui_quiz(
 ) -> Result<ExitCode, Error> {
     quiz::select(&catalog, &selection, &Progress::new(), Day::today())
         .map_err(|e| Error::Usage(e.to_string()))?;
-    crate::tui::run_with(catalog, crate::tui::theme::from_env(cli.theme), |app| {
+    crate::tui::run_with(catalog, super::theme(cli)?, |app| {
         app.open_quiz(selection, seed);
     })?;
     Ok(ExitCode::SUCCESS)

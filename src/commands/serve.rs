@@ -3,6 +3,9 @@
 //! The first stdout line is exactly `listening on http://127.0.0.1:PORT`; then one line per
 //! request (method, target, status, where it stopped, latency), and with `--trace` every trace
 //! event as a JSON line before it. Each line is flushed. Ctrl-C or SIGTERM stop it gracefully.
+//!
+//! For the person at the terminal, stderr gets the routes, the demo users and sample `curl`
+//! commands with the real URL ([`banner`]): stderr, so stdout stays the log scripts read.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -10,9 +13,91 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::cli::ServeArgs;
+use crate::content::lab_app::LabApp;
 use crate::lab::server::{self, RunningLab};
 use crate::lab::trace::RESPONSE_CHECK;
 use crate::lab::{FastApiVersion, LabConfig, TraceEvent, TraceReceiver, TraceStage};
+
+/// What is served, who can log in and how to try it, with the real base URL.
+#[must_use]
+pub fn banner(spec: &LabApp, base: &str, version: FastApiVersion) -> String {
+    let mut out = format!("{} (FastAPI {version}), {} route(s):\n", spec.title, spec.routes.len());
+    let method_w = spec.routes.iter().map(|r| r.method.len()).max().unwrap_or(3);
+    let path_w = spec.routes.iter().map(|r| r.path.chars().count()).max().unwrap_or(1);
+    for r in &spec.routes {
+        let what = if r.login.is_some() { " (login: form username, password)" } else { "" };
+        out.push_str(&format!("  {:<method_w$} {:<path_w$}  {}{what}\n", r.method, r.path, r.handler));
+    }
+    out.push_str("  and FastAPI's own pages: /docs, /redoc, /openapi.json\n");
+    if !spec.users.is_empty() {
+        let users: Vec<String> = spec
+            .users
+            .iter()
+            .map(|u| {
+                let mut about = Vec::new();
+                if u.role != "user" {
+                    about.push(format!("role {}", u.role));
+                }
+                if u.disabled {
+                    about.push("disabled".to_owned());
+                }
+                let about = if about.is_empty() { String::new() } else { format!(" ({})", about.join(", ")) };
+                format!("{} / {}{about}", u.username, u.password)
+            })
+            .collect();
+        out.push_str(&format!("Demo users (username / password): {}\n", users.join(", ")));
+    }
+    out.push_str("Try:\n");
+    for line in sample_curls(spec, base) {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out.push_str(&format!("  (or open {base}/docs in a browser; Ctrl-C stops the server)\n"));
+    out
+}
+
+/// A login and a call with its token when the app has a login route and an active user;
+/// otherwise a call to the first route (its path parameters filled with 1).
+fn sample_curls(spec: &LabApp, base: &str) -> Vec<String> {
+    // Quoted for a POSIX shell only when needed, so the common case reads plainly.
+    let sh = |s: &str| {
+        if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:@%=+,".contains(c)) {
+            s.to_owned()
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let fill = |path: &str| {
+        crate::lab::engine::segments(path)
+            .iter()
+            .map(|seg| match seg {
+                crate::lab::engine::Segment::Lit(l) => l.clone(),
+                crate::lab::engine::Segment::Param(_) => "1".to_owned(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let url = |path: &str| format!("{base}/{}", fill(path).join("/"));
+    let login = spec.routes.iter().find(|r| r.login.is_some());
+    let user = spec.users.iter().find(|u| !u.disabled);
+    if let (Some(login), Some(user)) = (login, user) {
+        let mut out = vec![format!(
+            "curl -s -X POST {} -d username={} -d password={}",
+            sh(&url(&login.path)),
+            sh(&user.username),
+            sh(&user.password)
+        )];
+        if let Some(me) = spec.routes.iter().find(|r| r.current_user.is_some() && r.method == "GET") {
+            out.push(format!(
+                "curl -i {} -H 'Authorization: Bearer ACCESS_TOKEN'   (the access_token the login answered)",
+                sh(&url(&me.path))
+            ));
+        }
+        return out;
+    }
+    spec.routes
+        .first()
+        .map(|r| vec![format!("curl -i -X {} {}", r.method, sh(&url(&r.path)))])
+        .unwrap_or_default()
+}
 
 /// Longer than the server's own grace period, so a stuck connection cannot keep us alive.
 const STOP_TIMEOUT: Duration = Duration::from_millis(900);
@@ -36,12 +121,18 @@ pub fn run(cli: &crate::cli::Cli, args: &ServeArgs) -> Result<ExitCode, Error> {
 
 async fn serve(cfg: LabConfig, trace: bool) -> Result<ExitCode, Error> {
     let stop = shutdown_signal();
+    let spec = cfg.apps.served_spec(cfg.app.as_deref(), cfg.vulnerable);
+    let version = cfg.fastapi;
     let mut lab = server::start(cfg).await?;
     // The first line is written here, before anything else can be: scripts wait for it.
     let mut stdout = crate::safe_text::stdout();
     let io = |e| Error::io("cannot write to stdout", e);
     writeln!(stdout, "listening on {}", lab.base_url).and_then(|()| stdout.flush()).map_err(io)?;
     drop(stdout);
+    // A closed or failing stderr must not stop the server: the banner is a courtesy.
+    let mut stderr = crate::safe_text::stderr();
+    let _ = stderr.write_all(banner(&spec, &lab.base_url, version).as_bytes()).and_then(|()| stderr.flush());
+    drop(stderr);
     let (mut log, mut closed) = LogWriter::start();
     let mut events = lab.trace.take();
     tokio::pin!(stop);
@@ -180,7 +271,48 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::engine::AppSet;
     use crate::lab::{Actor, Outcome};
+
+    #[test]
+    fn the_banner_lists_routes_users_and_a_login_then_a_call() {
+        let spec = AppSet::shipped().served_spec(None, false);
+        let text = banner(&spec, "http://127.0.0.1:9", FastApiVersion::NEWEST);
+        assert!(text.starts_with("The all-in-one demo API (FastAPI 0.165.0), 13 route(s):\n"), "{text}");
+        let row = |words: &[&str]| text.lines().any(|l| l.split_whitespace().eq(words.iter().copied()));
+        assert!(
+            row(&["POST", "/token", "login_for_access_token", "(login:", "form", "username,", "password)"]),
+            "{text}"
+        );
+        assert!(row(&["GET", "/items/", "read_items"]), "{text}");
+        // One column per field: every route's handler starts at the same place.
+        let at = |needle: &str| text.lines().find(|l| l.contains(needle)).and_then(|l| l.find(needle));
+        assert_eq!(at("read_items"), at("login_for_access_token"), "{text}");
+        assert!(
+            text.contains("johndoe / secret, alice / secret (disabled), admin / adminsecret (role admin)"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "\n  curl -s -X POST http://127.0.0.1:9/token -d username=johndoe -d password=secret\n"
+            ),
+            "the first active user: {text}"
+        );
+        assert!(
+            text.contains("\n  curl -i http://127.0.0.1:9/users/me -H 'Authorization: Bearer ACCESS_TOKEN'"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn without_a_login_the_sample_calls_the_first_route_with_its_parameters_filled() {
+        let mut spec = AppSet::shipped().served_spec(Some("seed2_app"), false);
+        assert!(sample_curls(&spec, "http://h:1").contains(&"curl -i -X GET http://h:1/data".to_owned()));
+        spec.routes[0].path = "/invoices/{invoice_id}".into();
+        assert_eq!(sample_curls(&spec, "http://h:1"), ["curl -i -X GET http://h:1/invoices/1"]);
+        let text = banner(&spec, "http://h:1", FastApiVersion::OLDEST);
+        assert!(!text.contains("Demo users"), "no users, no line: {text}");
+    }
 
     #[test]
     fn the_log_line_names_status_stage_and_latency() {

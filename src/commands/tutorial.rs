@@ -29,10 +29,12 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    // A bad theme file is reported before anything else about the terminal.
+    let theme = super::theme(cli)?;
     if !std::io::stdout().is_terminal() {
         crate::safe_eprintln!("{}", tui::strings::NOT_A_TERMINAL);
         return Ok(ExitCode::from(1));
     }
-    tui::run(catalog, tui::theme::from_env(cli.theme))?;
+    tui::run(catalog, theme)?;
     Ok(ExitCode::SUCCESS)
 }

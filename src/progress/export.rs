@@ -12,8 +12,11 @@ pub const EXPORT_FORMAT: &str = "apisec-tutor-attempts";
 pub const EXPORT_VERSION: u32 = 1;
 
 /// The CSV header, in column order; the JSON rows have the same fields.
-pub const CSV_HEADER: [&str; 8] =
-    ["timestamp", "quiz", "question", "difficulty", "choice", "correct", "hints_used", "seconds"];
+/// `letter` is what the learner saw (choices are shuffled per attempt); `choice` is the
+/// content's id, the same whatever the order. `letter` is empty for attempts saved before it
+/// was kept.
+pub const CSV_HEADER: [&str; 9] =
+    ["timestamp", "quiz", "question", "difficulty", "choice", "letter", "correct", "hints_used", "seconds"];
 
 #[derive(Serialize)]
 struct Export<'a> {
@@ -30,6 +33,8 @@ struct Row<'a> {
     question: &'a str,
     difficulty: &'static str,
     choice: &'a str,
+    /// `null` for attempts saved before the letter was kept.
+    letter: Option<&'a str>,
     correct: bool,
     hints_used: u32,
     seconds: u32,
@@ -42,6 +47,7 @@ fn row(a: &Attempt) -> Row<'_> {
         question: &a.question,
         difficulty: a.difficulty.as_str(),
         choice: &a.choice,
+        letter: Some(a.letter.as_str()).filter(|l| !l.is_empty()),
         correct: a.correct,
         hints_used: a.hints_used,
         seconds: a.seconds,
@@ -78,6 +84,7 @@ pub fn to_csv(attempts: &[Attempt]) -> String {
                 r.question.to_owned(),
                 r.difficulty.to_owned(),
                 r.choice.to_owned(),
+                r.letter.unwrap_or_default().to_owned(),
                 r.correct.to_string(),
                 r.hints_used.to_string(),
                 r.seconds.to_string(),
@@ -127,6 +134,7 @@ mod tests {
                 question: "p1".into(),
                 difficulty: Difficulty::Easy,
                 choice: "b".into(),
+                letter: "D".into(),
                 correct: true,
                 hints_used: 1,
                 seconds: 12,
@@ -138,6 +146,7 @@ mod tests {
                 question: "=cmd".into(),
                 difficulty: Difficulty::Hard,
                 choice: "a".into(),
+                letter: String::new(),
                 correct: false,
                 hints_used: 0,
                 seconds: 3,
@@ -153,10 +162,14 @@ mod tests {
         let rows: Vec<Vec<String>> =
             reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0], vec!["2023-11-14T22:13:20Z", "practice", "p1", "easy", "b", "true", "1", "12"]);
+        assert_eq!(
+            rows[0],
+            vec!["2023-11-14T22:13:20Z", "practice", "p1", "easy", "b", "D", "true", "1", "12"]
+        );
+        assert_eq!(rows[1][5], "", "an attempt saved before letters were kept");
         assert_eq!(rows[1][1], "odd, \"quiz\"");
         assert_eq!(rows[1][2], "'=cmd", "formula-looking fields are defused");
-        assert_eq!(rows[1][5], "false");
+        assert_eq!(rows[1][6], "false");
     }
 
     #[test]
@@ -175,6 +188,11 @@ mod tests {
         assert_eq!(keys_sorted, want);
         assert_eq!(rows[0]["correct"], true);
         assert_eq!(rows[0]["hints_used"], 1);
+        assert_eq!(
+            (&rows[0]["choice"], &rows[0]["letter"]),
+            (&serde_json::json!("b"), &serde_json::json!("D"))
+        );
+        assert_eq!(rows[1]["letter"], serde_json::Value::Null);
         assert_eq!(rows[1]["question"], "=cmd", "JSON keeps values exactly");
     }
 

@@ -41,6 +41,10 @@ pub struct Attempt {
     pub difficulty: Difficulty,
     /// The content's choice id (not the letter shown, which depends on the shuffle).
     pub choice: String,
+    /// The letter the learner saw on the chosen choice (A, B, C… in display order, after the
+    /// shuffle); empty in files written before it was kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub letter: String,
     pub correct: bool,
     pub hints_used: u32,
     /// Time spent on the question before answering.
@@ -600,6 +604,7 @@ pub(crate) mod tests {
             question: question.into(),
             difficulty: Difficulty::Easy,
             choice: if correct { "a".into() } else { "b".into() },
+            letter: String::new(),
             correct,
             hints_used: 0,
             seconds: 5,

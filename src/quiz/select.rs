@@ -154,6 +154,7 @@ mod tests {
                 question: question.into(),
                 difficulty: Difficulty::Medium,
                 choice: "a".into(),
+                letter: String::new(),
                 correct,
                 hints_used: 0,
                 seconds: 1,

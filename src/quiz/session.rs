@@ -317,6 +317,7 @@ impl Session {
             question: q.id.clone(),
             difficulty: q.difficulty,
             choice: chosen.id.clone(),
+            letter: chosen.letter.to_string(),
             correct,
             hints_used,
             seconds,
@@ -479,6 +480,21 @@ mod tests {
                 "seed {seed}"
             );
         }
+    }
+
+    #[test]
+    fn the_saved_attempt_keeps_the_letter_shown_and_the_content_id() {
+        let mut seen = std::collections::BTreeSet::new();
+        for seed in 0..20 {
+            let mut s = Session::new(practice(), SessionOptions { shuffle_choices: true, seed }, T0).unwrap();
+            let shown: Vec<(char, String)> = s.choices().iter().map(|c| (c.letter, c.id.clone())).collect();
+            let f = s.answer(2, T0).unwrap();
+            // What the learner pressed (the third letter) and what it stood for in the content.
+            assert_eq!((f.attempt.letter.as_str(), f.attempt.choice.as_str()), ("C", shown[2].1.as_str()));
+            assert_eq!(shown[2].0, 'C');
+            seen.insert(f.attempt.choice.clone());
+        }
+        assert!(seen.len() > 1, "the shuffle puts different ids under C: {seen:?}");
     }
 
     #[test]

@@ -150,6 +150,7 @@ fn hints_one_at_a_time_then_a_right_answer_is_saved_with_them() {
             question: "status-401".into(),
             difficulty: crate::content::Difficulty::Easy,
             choice: "b".into(),
+            letter: crate::quiz::session::letter(right).to_string(),
             correct: true,
             hints_used: 2,
             seconds: 9,
