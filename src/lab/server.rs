@@ -111,6 +111,8 @@ async fn accept_loop(
                 }
             },
         };
+        // Answers go out as soon as they are written, as from uvicorn (which sets TCP_NODELAY).
+        let _ = stream.set_nodelay(true);
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             tokio::spawn(refuse_busy(stream));
             continue;
