@@ -207,44 +207,50 @@ fn raw_run(client: &mut RawClient, probe: &Probe, n: usize, out: &mut Vec<Durati
     Ok(())
 }
 
-/// Both servers' round trips, and the ratio of their medians per batch.
-struct Compared {
-    ours: Vec<Duration>,
-    theirs: Vec<Duration>,
-    batch_ratios: Vec<f64>,
+/// Round trips of one server on its own keep-alive connection, all batches together.
+struct Side {
+    client: RawClient,
+    samples: Vec<Duration>,
+    /// The median of each batch, in batch order.
+    batch_medians: Vec<Duration>,
 }
 
-/// The two servers in alternating batches on one keep-alive connection each (the first server
-/// of a batch alternates too), so a burst of background load on this shared machine hits both
-/// sides of the same batch instead of one whole run.
-fn interleaved(
-    ours_url: &str,
-    theirs_url: &str,
-    probe: &Probe,
-    mode: crate::Mode,
-) -> Result<Compared, String> {
+/// The servers in alternating batches on one keep-alive connection each (which server starts a
+/// batch rotates too), so a burst of background load on this shared machine hits every server
+/// of the same batch instead of one whole run.
+fn interleaved(urls: &[&str], probe: &Probe, mode: crate::Mode) -> Result<Vec<Side>, String> {
     let (warmup, batches, per_batch) = (mode.pick(500, 10), mode.pick(20, 2), mode.pick(500, 25));
-    let mut ours = RawClient::connect(ours_url, &probe.request)?;
-    let mut theirs = RawClient::connect(theirs_url, &probe.request)?;
-    raw_run(&mut ours, probe, warmup, &mut Vec::new())?;
-    raw_run(&mut theirs, probe, warmup, &mut Vec::new())?;
-    let mut out = Compared { ours: Vec::new(), theirs: Vec::new(), batch_ratios: Vec::new() };
-    for batch in 0..batches {
-        let (mut o, mut t) = (Vec::with_capacity(per_batch), Vec::with_capacity(per_batch));
-        if batch % 2 == 0 {
-            raw_run(&mut ours, probe, per_batch, &mut o)?;
-            raw_run(&mut theirs, probe, per_batch, &mut t)?;
-        } else {
-            raw_run(&mut theirs, probe, per_batch, &mut t)?;
-            raw_run(&mut ours, probe, per_batch, &mut o)?;
-        }
-        if let (Some(so), Some(st)) = (stats::summarize(&o), stats::summarize(&t)) {
-            out.batch_ratios.push(so.median.as_secs_f64() / st.median.as_secs_f64());
-        }
-        out.ours.extend(o);
-        out.theirs.extend(t);
+    let mut sides = Vec::new();
+    for url in urls {
+        let mut client = RawClient::connect(url, &probe.request)?;
+        raw_run(&mut client, probe, warmup, &mut Vec::new())?;
+        sides.push(Side { client, samples: Vec::new(), batch_medians: Vec::new() });
     }
-    Ok(out)
+    for batch in 0..batches {
+        for k in 0..sides.len() {
+            let side = &mut sides[(batch + k) % urls.len()];
+            let mut samples = Vec::with_capacity(per_batch);
+            raw_run(&mut side.client, probe, per_batch, &mut samples)?;
+            if let Some(s) = stats::summarize(&samples) {
+                side.batch_medians.push(s.median);
+            }
+            side.samples.extend(samples);
+        }
+    }
+    Ok(sides)
+}
+
+/// An axum hello world on the same runtime (`{"message":"hello"}` from a fixed route): the floor
+/// of a round trip through hyper and loopback on this machine, measured in the same batches.
+async fn start_hello() -> Result<(String, tokio::task::JoinHandle<()>), String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = axum::Router::new()
+        .route("/items/", axum::routing::get(|| async { axum::Json(json!({"message": "hello"})) }));
+    let serve = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok((format!("http://{addr}"), serve))
 }
 
 /// The middle value (the upper one of an even count), like the nearest-rank median of `stats`.
@@ -261,47 +267,63 @@ pub fn fastapi_compare(ctx: &mut Ctx) {
     };
     let probe = load::good_token();
     let rt = load::runtime();
-    let lab = match rt.block_on(start_lab()) {
-        Ok(lab) => lab,
+    let started = rt.block_on(async { Ok::<_, String>((start_lab().await?, start_hello().await?)) });
+    let (lab, (hello_url, hello)) = match started {
+        Ok(both) => both,
         Err(e) => return ctx.report.not_available("lab: FastAPI comparison (demo API side)", &e),
     };
-    let compared = start_uvicorn(&python, &reference)
-        .and_then(|uv| interleaved(&lab.base_url, &uv.base_url, &probe, ctx.mode));
+    let sides = start_uvicorn(&python, &reference)
+        .and_then(|uv| interleaved(&[&lab.base_url, &uv.base_url, &hello_url], &probe, ctx.mode));
+    hello.abort();
     if let Err(e) = rt.block_on(lab.shutdown()) {
         ctx.report.note(format!("lab: FastAPI comparison: the demo API did not stop cleanly: {e}"));
     }
-    let c = match compared {
-        Ok(c) => c,
+    let [ours, theirs, floor] = match sides.map(<[Side; 3]>::try_from) {
+        Ok(Ok(sides)) => sides,
+        Ok(Err(_)) => return ctx.report.not_available("lab: FastAPI comparison", "a server is missing"),
         Err(e) => return ctx.report.not_available("lab: FastAPI comparison", &e),
     };
     ctx.report.timing(
         "fastapi",
         "FastAPI 0.165.0 + uvicorn, GET /items/ round trip, raw keep-alive socket, interleaved",
-        &c.theirs,
+        &theirs.samples,
         None,
     );
-    ctx.report.timing("fastapi", "demo API, the same client and batches", &c.ours, None);
+    ctx.report.timing("fastapi", "demo API, the same client and batches", &ours.samples, None);
+    ctx.report.timing(
+        "fastapi",
+        "axum hello world (floor), the same client and batches",
+        &floor.samples,
+        None,
+    );
+    let batch_ratios: Vec<f64> = ours
+        .batch_medians
+        .iter()
+        .zip(&theirs.batch_medians)
+        .map(|(o, t)| o.as_secs_f64() / t.as_secs_f64())
+        .collect();
     let (Some(o), Some(t), Some(ratio)) =
-        (stats::summarize(&c.ours), stats::summarize(&c.theirs), median(&c.batch_ratios))
+        (stats::summarize(&ours.samples), stats::summarize(&theirs.samples), median(&batch_ratios))
     else {
         return ctx.report.not_available("lab: FastAPI comparison", "no samples were collected");
     };
     let pooled = o.median.as_secs_f64() / t.median.as_secs_f64();
     let ratio99 = o.p99.as_secs_f64() / t.p99.as_secs_f64();
-    let lo = c.batch_ratios.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = c.batch_ratios.iter().copied().fold(0.0, f64::max);
+    let lo = batch_ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = batch_ratios.iter().copied().fold(0.0, f64::max);
     ctx.report.value(
         "fastapi",
         "demo API time / FastAPI time (same route, same client, interleaved batches)",
         format!(
             "median of {} batch ratios {ratio:.3} (range {lo:.3}–{hi:.3}); pooled p50 {pooled:.3} ({} vs {}), p99 {ratio99:.3}",
-            c.batch_ratios.len(),
+            batch_ratios.len(),
             stats::fmt(o.median),
             stats::fmt(t.median)
         ),
         json!({
-            "batch_ratio_median": ratio, "batch_ratios": c.batch_ratios, "p50_ratio": pooled,
+            "batch_ratio_median": ratio, "batch_ratios": batch_ratios, "p50_ratio": pooled,
             "p99_ratio": ratio99, "ours": summary_json(&o), "fastapi": summary_json(&t),
+            "floor": stats::summarize(&floor.samples).as_ref().map(summary_json),
         }),
         Some(Target { text: "median batch p50 ratio ≤ 0.2".into(), met: ratio <= 0.2 }),
     );
