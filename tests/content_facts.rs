@@ -11,72 +11,22 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+mod common;
+
 use apisec_tutor::content::{self, Expectation, LabRequest, LabScenario};
+use apisec_tutor::lab::CorsMode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::fixtures::{self, Case, FastApiFile as FixtureFile, LabAppFile, Received as FixtureResponse};
 use hmac::{Hmac, KeyInit, Mac};
-use serde::Deserialize;
 use sha2::Sha256;
 
 const VERSIONS: [&str; 2] = ["0.165.0", "0.115.14"];
 
-#[derive(Debug, Deserialize)]
-struct FixtureFile {
-    fastapi: String,
-    jwt_secret: String,
-    cases: Vec<Case>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Case {
-    id: String,
-    cors: String,
-    request: FixtureRequest,
-    response: FixtureResponse,
-}
-
-#[derive(Debug, Deserialize)]
-struct FixtureRequest {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct FixtureResponse {
-    status: u16,
-    headers: Vec<(String, String)>,
-    #[serde(default)]
-    body: Option<String>,
-}
-
-/// `tests/fixtures/lab-apps/<version>.json`: each lab-app scenario recorded against the program
-/// `lab --code` writes for its app, under real FastAPI.
-#[derive(Debug, Deserialize)]
-struct LabAppFile {
-    scenarios: Vec<LabAppScenario>,
-}
-
-#[derive(Debug, Deserialize)]
-struct LabAppScenario {
-    scenario: String,
-    requests: Vec<LabAppExchange>,
-}
-
-#[derive(Debug, Deserialize)]
-struct LabAppExchange {
-    id: String,
-    request: FixtureRequest,
-    response: FixtureResponse,
-}
-
 fn load_lab_app_fixtures(version: &str) -> LabAppFile {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/lab-apps/{version}.json"));
+    let path = fixtures::lab_apps_dir().join(format!("{version}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -87,33 +37,35 @@ fn lab_app_case(file: &LabAppFile, scenario: &str, request: &str) -> Option<Case
     let x = s.requests.iter().find(|r| r.id == request)?;
     Some(Case {
         id: format!("lab-apps/{scenario}/{request}"),
-        cors: "off".into(),
-        request: FixtureRequest {
-            method: x.request.method.clone(),
-            target: x.request.target.clone(),
-            headers: x.request.headers.clone(),
-            body: x.request.body.clone(),
-        },
+        app: s.app.clone(),
+        cors: CorsMode::Off,
+        request: x.request.clone(),
         response: FixtureResponse {
             status: x.response.status,
             headers: x.response.headers.clone(),
             body: x.response.body.clone(),
         },
+        dynamic: Vec::new(),
     })
 }
 
-fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fastapi")
-}
-
 fn load_fixtures(version: &str) -> FixtureFile {
-    let path = fixtures_dir().join(format!("{version}.json"));
+    let path = fixtures::fastapi_dir().join(format!("{version}.json"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read the recorded fixtures {}: {e}", path.display()));
     let file: FixtureFile = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{} is not a fixture file: {e}", path.display()));
     assert_eq!(file.fastapi, version, "{} names another version", path.display());
     file
+}
+
+/// The name content gives a CORS mode (`cors: wildcard` in a scenario).
+fn cors_name(mode: CorsMode) -> &'static str {
+    match mode {
+        CorsMode::Off => "off",
+        CorsMode::Wildcard => "wildcard",
+        CorsMode::Trusted => "trusted",
+    }
 }
 
 fn scenarios() -> Vec<LabScenario> {
@@ -197,7 +149,7 @@ fn byte_matches<'a>(req: &LabRequest, cors: &str, cases: &'a [Case]) -> Vec<&'a 
     want.sort();
     cases
         .iter()
-        .filter(|c| c.cors == cors)
+        .filter(|c| cors_name(c.cors) == cors)
         .filter(|c| c.request.method.eq_ignore_ascii_case(&req.method) && c.request.target == req.path)
         .filter(|c| match &req.form {
             Some(form) => is_form(c) && c.request.body.as_deref() == Some(form.as_str()),
@@ -213,7 +165,7 @@ fn meaning_matches<'a>(req: &LabRequest, preset: &str, cors: &str, file: &'a Fix
     want.sort();
     file.cases
         .iter()
-        .filter(|c| c.cors == cors && c.request.body.as_deref().unwrap_or("").is_empty())
+        .filter(|c| cors_name(c.cors) == cors && c.request.body.as_deref().unwrap_or("").is_empty())
         .filter(|c| c.request.method.eq_ignore_ascii_case(&req.method) && c.request.target == req.path)
         .filter(|c| {
             let headers = identifying_headers(&c.request.headers, false);
@@ -281,7 +233,7 @@ fn response_header<'a>(case: &'a Case, name: &str) -> Option<&'a str> {
 
 /// The string `detail` of a JSON error body, if the body has one.
 fn body_detail(case: &Case) -> Option<String> {
-    let body: serde_json::Value = serde_json::from_str(case.response.body.as_deref()?).ok()?;
+    let body: serde_json::Value = serde_json::from_str(&case.response.body).ok()?;
     body.get("detail")?.as_str().map(str::to_owned)
 }
 

@@ -6,82 +6,24 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test file: a failed unwrap is a failed test
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 
 use apisec_tutor::lab::pyish::latin1;
 use apisec_tutor::lab::tokens::{self, Secret};
-use apisec_tutor::lab::{CorsMode, FastApiVersion, LabConfig, router, server};
-use axum::body::Body;
-use axum::http::{HeaderName, HeaderValue, Request};
-use http_body_util::BodyExt;
-use serde::Deserialize;
-use tower::ServiceExt;
-
-#[derive(Debug, Deserialize)]
-struct FixtureFile {
-    fastapi: String,
-    jwt_secret: String,
-    cases: Vec<Case>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Case {
-    id: String,
-    app: String,
-    cors: CorsMode,
-    request: FixtureRequest,
-    response: FixtureResponse,
-    dynamic: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct FixtureRequest {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct FixtureResponse {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-/// What the demo API answered.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
+use apisec_tutor::lab::{FastApiVersion, LabConfig, router, server};
+use common::fixtures::{self, Answer, Case, FastApiFile as FixtureFile, Sent as FixtureRequest};
 
 fn fixture_files() -> Vec<(PathBuf, FixtureFile)> {
     // `APISEC_FIXTURES_DIR` replays another recording in the same format (e.g. a larger,
     // randomly generated one) without touching the committed fixtures.
-    let dir = std::env::var_os("APISEC_FIXTURES_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fastapi"),
-        PathBuf::from,
-    );
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let dir = std::env::var_os("APISEC_FIXTURES_DIR").map_or_else(fixtures::fastapi_dir, PathBuf::from);
+    let files = fixtures::read_all(&dir);
     assert!(files.len() >= 2, "expected one fixture file per FastAPI version in {}", dir.display());
     files
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let parsed: FixtureFile =
-                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (p, parsed)
-        })
-        .collect()
 }
 
 fn config(file: &FixtureFile, case: &Case) -> LabConfig {
@@ -103,24 +45,7 @@ fn config(file: &FixtureFile, case: &Case) -> LabConfig {
 async fn oneshot(cfg: LabConfig, req: &FixtureRequest) -> Answer {
     // The server encodes what hyper's URI parser refuses (see lab::target_quirks); so does this.
     let target = apisec_tutor::lab::target_quirks::encode_target(&req.target);
-    let mut builder = Request::builder().method(req.method.as_str()).uri(target.as_str());
-    for (name, value) in &req.headers {
-        builder = builder.header(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_bytes(value.as_bytes()).unwrap(),
-        );
-    }
-    let request = builder.body(req.body.clone().map_or_else(Body::empty, Body::from)).unwrap();
-    let response = router(cfg).oneshot(request).await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        // Header values are bytes; the recordings hold them decoded as latin-1, as Starlette does.
-        .map(|(n, v)| (n.as_str().to_owned(), latin1(v.as_bytes())))
-        .collect();
-    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Answer { status, headers, body }
+    fixtures::oneshot(router(cfg), &req.method, &target, &req.headers, req.body.clone()).await
 }
 
 /// Compares one answer with the recording; returns every difference.
@@ -173,32 +98,17 @@ fn dynamic_differences(file: &FixtureFile, case: &Case, got: &Answer) -> Vec<Str
         let key = path.trim_start_matches("body.");
         let token = ours.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         let recorded = want.get(key).and_then(|v| v.as_str()).unwrap_or_default();
-        match tokens::verify(&token, &Secret::new(file.jwt_secret.as_bytes())) {
-            Err(e) => diffs.push(format!("{path}: our token does not verify: {e}")),
-            Ok(claims) => {
-                let (header, _) = tokens::inspect(&token).unwrap();
-                let (_, recorded_claims) = tokens::inspect(recorded).unwrap();
-                if header["alg"] != "HS256" {
-                    diffs.push(format!("{path}: alg {}", header["alg"]));
-                }
-                // PyJWT's header bytes exactly (its keys sorted): the same first segment.
-                if token.split('.').next() != recorded.split('.').next() {
-                    diffs.push(format!("{path}: header segment differs from PyJWT's: {token} vs {recorded}"));
-                }
-                for claim in ["sub", "scope", "role"] {
-                    if claims.get(claim) != recorded_claims.get(claim) {
-                        diffs.push(format!(
-                            "{path}: {claim} {:?} (real FastAPI: {:?})",
-                            claims.get(claim),
-                            recorded_claims.get(claim)
-                        ));
-                    }
-                }
-                let exp = claims.get("exp").and_then(serde_json::Value::as_u64).unwrap_or(0);
-                let ahead = exp.saturating_sub(tokens::now());
-                if !(1700..=1800).contains(&ahead) {
-                    diffs.push(format!("{path}: exp is {ahead}s ahead, not ~30 minutes"));
-                }
+        let secret = Secret::new(file.jwt_secret.as_bytes());
+        diffs.extend(
+            fixtures::token_differences(&secret, &token, recorded)
+                .into_iter()
+                .map(|d| format!("{path}: {d}")),
+        );
+        if let Ok(claims) = tokens::verify(&token, &secret) {
+            let exp = claims.get("exp").and_then(serde_json::Value::as_u64).unwrap_or(0);
+            let ahead = exp.saturating_sub(tokens::now());
+            if !(1700..=1800).contains(&ahead) {
+                diffs.push(format!("{path}: exp is {ahead}s ahead, not ~30 minutes"));
             }
         }
         if let Some(obj) = ours.as_object_mut() {
@@ -298,12 +208,7 @@ async fn every_recorded_answer_is_reproduced_over_real_http() {
             let lab = server::start(config(&file, case)).await.unwrap();
             let port = lab.addr.port();
             let got = tokio::task::spawn_blocking({
-                let req = FixtureRequest {
-                    method: case.request.method.clone(),
-                    target: case.request.target.clone(),
-                    headers: case.request.headers.clone(),
-                    body: case.request.body.clone(),
-                };
+                let req = case.request.clone();
                 move || raw_http(port, &req)
             })
             .await

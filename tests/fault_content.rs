@@ -7,12 +7,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test file: a failed unwrap is a failed test
 
+mod common;
 mod fault_support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::content::copy_dir;
 use fault_support::{BIN, is_root, quiz_content, run, text, works};
 
 /// A copy of the fixture content that the test may damage.
@@ -21,19 +23,6 @@ fn copy_content() -> (tempfile::TempDir, PathBuf) {
     let root = tmp.path().join("content");
     copy_dir(&quiz_content(), &root);
     (tmp, root)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dst = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dst);
-        } else {
-            std::fs::copy(entry.path(), dst).unwrap();
-        }
-    }
 }
 
 fn chmod(path: &Path, mode: u32) {

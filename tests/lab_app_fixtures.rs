@@ -7,91 +7,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test file: a failed unwrap is a failed test
 
-use std::path::PathBuf;
+mod common;
+
 use std::sync::Arc;
 
 use apisec_tutor::lab::engine::AppSet;
-use apisec_tutor::lab::pyish::latin1;
-use apisec_tutor::lab::tokens::{self, Secret};
+use apisec_tutor::lab::tokens::Secret;
 use apisec_tutor::lab::{CorsMode, FastApiVersion, LabConfig, router};
-use axum::body::Body;
-use axum::http::{HeaderName, HeaderValue, Request};
-use http_body_util::BodyExt;
-use serde::Deserialize;
-use tower::ServiceExt;
-
-#[derive(Debug, Deserialize)]
-struct File {
-    fastapi: String,
-    jwt_secret: String,
-    scenarios: Vec<Scenario>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Scenario {
-    scenario: String,
-    app: String,
-    vulnerable: bool,
-    requests: Vec<Exchange>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Exchange {
-    id: String,
-    request: Sent,
-    response: Received,
-}
-
-#[derive(Debug, Deserialize)]
-struct Sent {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Received {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
+use common::fixtures::{self, LabAppFile as File, Received};
 
 fn files() -> Vec<File> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lab-apps");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    assert_eq!(paths.len(), 2, "one recording per pinned FastAPI version in {}", dir.display());
-    paths.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
-}
-
-/// An issued token: same claims as real FastAPI's (but `exp`, which follows the clock), an
-/// HS256 JWT that verifies with the recording's secret.
-fn token_differences(secret: &Secret, ours: &str, theirs: &str) -> Vec<String> {
-    let mut diffs = Vec::new();
-    match tokens::verify(ours, secret) {
-        Err(e) => diffs.push(format!("our token does not verify: {e}")),
-        Ok(claims) => {
-            if ours.split('.').next() != theirs.split('.').next() {
-                diffs.push(format!("header segment differs from PyJWT's: {ours} vs {theirs}"));
-            }
-            let (_, recorded) = tokens::inspect(theirs).unwrap();
-            for claim in ["sub", "scope", "role"] {
-                if claims.get(claim) != recorded.get(claim) {
-                    diffs.push(format!(
-                        "{claim}: {:?} (real FastAPI: {:?})",
-                        claims.get(claim),
-                        recorded.get(claim)
-                    ));
-                }
-            }
-        }
-    }
-    diffs
+    let dir = fixtures::lab_apps_dir();
+    let files: Vec<File> = fixtures::read_all(&dir).into_iter().map(|(_, f)| f).collect();
+    assert_eq!(files.len(), 2, "one recording per pinned FastAPI version in {}", dir.display());
+    files
 }
 
 fn differences(
@@ -119,7 +48,7 @@ fn differences(
         Some(theirs_token) => {
             let ours: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
             let ours_token = ours.get("access_token").and_then(|t| t.as_str()).unwrap_or_default();
-            diffs.extend(token_differences(secret, ours_token, theirs_token));
+            diffs.extend(fixtures::token_differences(secret, ours_token, theirs_token));
             if ours.get("token_type") != theirs.as_ref().and_then(|v| v.get("token_type")) {
                 diffs.push(format!("body {ours} (real FastAPI: {})", want.body));
             }
@@ -165,23 +94,11 @@ async fn every_lab_app_scenario_answers_as_its_generated_fastapi_program() {
             };
             for x in &s.requests {
                 let target = ours(&x.request.target, &issued);
-                let mut builder = Request::builder().method(x.request.method.as_str()).uri(target.as_str());
-                for (name, value) in &x.request.headers {
-                    builder = builder.header(
-                        HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                        HeaderValue::from_bytes(ours(value, &issued).as_bytes()).unwrap(),
-                    );
-                }
+                let headers: Vec<(String, String)> =
+                    x.request.headers.iter().map(|(n, v)| (n.clone(), ours(v, &issued))).collect();
                 let body = x.request.body.as_deref().map(|b| ours(b, &issued));
-                let request = builder.body(body.map_or_else(Body::empty, Body::from)).unwrap();
-                let response = app.clone().oneshot(request).await.unwrap();
-                let status = response.status().as_u16();
-                let headers: Vec<(String, String)> = response
-                    .headers()
-                    .iter()
-                    .map(|(n, v)| (n.as_str().to_owned(), latin1(v.as_bytes())))
-                    .collect();
-                let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+                let answer = fixtures::oneshot(app.clone(), &x.request.method, &target, &headers, body).await;
+                let (status, headers, body) = (answer.status, answer.headers, answer.body);
                 if let (Some(theirs), Some(mine)) = (token(x.response.body.as_bytes()), token(&body)) {
                     issued.push((theirs, mine));
                 }

@@ -15,6 +15,7 @@ mod mem;
 mod pack;
 mod progress;
 mod pty;
+mod raw_http;
 mod report;
 mod serve;
 mod stats;

@@ -37,9 +37,12 @@ pub fn preset(mode: super::config::CorsMode) -> Option<CorsSpec> {
     }
 }
 
-/// `CORSMiddleware.__init__`, computed per request from the spec (cheap: a few short lists).
-struct Policy<'a> {
-    spec: &'a CorsSpec,
+/// `CORSMiddleware.__init__`: the middleware as configured, worked out once per server (see
+/// [`super::router::DemoApi`]), not per request.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    spec: CorsSpec,
+    starlette: StarletteCors,
     allow_all_origins: bool,
     methods: Vec<String>,
     allow_all_headers: bool,
@@ -50,36 +53,40 @@ struct Policy<'a> {
     preflight_explicit_allow_origin: bool,
 }
 
-fn policy(spec: Option<&CorsSpec>, starlette: StarletteCors) -> Option<Policy<'_>> {
-    let spec = spec?;
-    let methods: Vec<String> = if spec.allow_methods.iter().any(|m| m == "*") {
-        let mut all = vec!["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
-        if starlette == StarletteCors::Modern {
-            all.push("QUERY");
+impl Policy {
+    #[must_use]
+    pub fn new(spec: CorsSpec, starlette: StarletteCors) -> Self {
+        let methods: Vec<String> = if spec.allow_methods.iter().any(|m| m == "*") {
+            let mut all = vec!["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
+            if starlette == StarletteCors::Modern {
+                all.push("QUERY");
+            }
+            all.into_iter().map(str::to_owned).collect()
+        } else {
+            spec.allow_methods.clone()
+        };
+        let allow_all_origins = spec.allow_origins.iter().any(|o| o == "*");
+        let allow_all_headers = spec.allow_headers.iter().any(|h| h == "*");
+        // sorted(SAFELISTED_HEADERS | set(allow_headers))
+        let mut names: Vec<&str> = vec!["Accept", "Accept-Language", "Content-Language", "Content-Type"];
+        names.extend(spec.allow_headers.iter().map(String::as_str));
+        names.sort_unstable();
+        names.dedup();
+        let headers = names.iter().map(|h| h.to_lowercase()).collect();
+        let headers_value = (!allow_all_headers).then(|| names.join(", "));
+        let preflight_explicit_allow_origin = !allow_all_origins || spec.allow_credentials;
+        Policy {
+            spec,
+            starlette,
+            allow_all_origins,
+            methods,
+            allow_all_headers,
+            headers,
+            headers_value,
+            preflight_explicit_allow_origin,
         }
-        all.into_iter().map(str::to_owned).collect()
-    } else {
-        spec.allow_methods.clone()
-    };
-    let allow_all_origins = spec.allow_origins.iter().any(|o| o == "*");
-    let allow_all_headers = spec.allow_headers.iter().any(|h| h == "*");
-    // sorted(SAFELISTED_HEADERS | set(allow_headers))
-    let mut names: Vec<&str> = vec!["Accept", "Accept-Language", "Content-Language", "Content-Type"];
-    names.extend(spec.allow_headers.iter().map(String::as_str));
-    names.sort_unstable();
-    names.dedup();
-    Some(Policy {
-        spec,
-        allow_all_origins,
-        methods,
-        allow_all_headers,
-        headers: names.iter().map(|h| h.to_lowercase()).collect(),
-        headers_value: (!allow_all_headers).then(|| names.join(", ")),
-        preflight_explicit_allow_origin: !allow_all_origins || spec.allow_credentials,
-    })
-}
+    }
 
-impl Policy<'_> {
     fn allows_origin(&self, origin: &str) -> bool {
         self.allow_all_origins || self.spec.allow_origins.iter().any(|o| o == origin)
     }
@@ -87,13 +94,9 @@ impl Policy<'_> {
 
 /// A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered by the
 /// middleware itself and never reaches routing.
-pub fn preflight(
-    spec: Option<&CorsSpec>,
-    starlette: StarletteCors,
-    req: &Req,
-    t: &mut Tracer,
-) -> Option<Resp> {
-    let p = policy(spec, starlette)?;
+pub fn preflight(policy: Option<&Policy>, req: &Req, t: &mut Tracer) -> Option<Resp> {
+    let p = policy?;
+    let starlette = p.starlette;
     let origin = req.header("origin")?;
     if req.method != "OPTIONS" || !req.has_header("access-control-request-method") {
         return None;
@@ -178,8 +181,9 @@ fn set(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
 }
 
 /// The headers the middleware adds to every other response when the request has an `Origin`.
-pub fn simple(spec: Option<&CorsSpec>, starlette: StarletteCors, req: &Req, resp: &mut Resp, t: &mut Tracer) {
-    let Some(p) = policy(spec, starlette) else { return };
+pub fn simple(policy: Option<&Policy>, req: &Req, resp: &mut Resp, t: &mut Tracer) {
+    let Some(p) = policy else { return };
+    let starlette = p.starlette;
     let Some(origin) = req.header("origin") else {
         if starlette == StarletteCors::Modern {
             resp.add_vary("Origin");

@@ -5,7 +5,9 @@
 //! `www-authenticate, content-length, content-type`, and a 405 `allow, content-length,
 //! content-type`.
 
-use super::json::J;
+use serde_json::{Value, json};
+
+use super::json::dumps;
 
 const INTERNAL_ERROR: &str = "Internal Server Error";
 
@@ -36,7 +38,7 @@ impl HttpException {
     #[must_use]
     pub fn into_resp(self) -> Resp {
         let extra = self.www_authenticate.map(|w| ("www-authenticate".to_owned(), w)).into_iter().collect();
-        Resp::json(self.status, J::obj([("detail", J::Str(self.detail))]).render(), extra)
+        Resp::json(self.status, dumps(&json!({ "detail": self.detail })), extra)
     }
 }
 
@@ -58,8 +60,8 @@ impl Resp {
     }
 
     #[must_use]
-    pub fn ok(body: &J) -> Resp {
-        Resp::json(200, body.render(), Vec::new())
+    pub fn ok(body: &Value) -> Resp {
+        Resp::json(200, dumps(body), Vec::new())
     }
 
     /// An `HTMLResponse` (the documentation pages).
@@ -98,7 +100,7 @@ impl Resp {
     pub fn method_not_allowed(allow: &str) -> Resp {
         Resp::json(
             405,
-            J::obj([("detail", J::str("Method Not Allowed"))]).render(),
+            dumps(&json!({ "detail": "Method Not Allowed" })),
             vec![("allow".into(), allow.to_owned())],
         )
     }
@@ -115,8 +117,8 @@ impl Resp {
 
     /// `RequestValidationError` as FastAPI renders it: `{"detail": [errors...]}`, status 422.
     #[must_use]
-    pub fn validation(errors: Vec<J>) -> Resp {
-        Resp::json(422, J::obj([("detail", J::Arr(errors))]).render(), Vec::new())
+    pub fn validation(errors: Vec<Value>) -> Resp {
+        Resp::json(422, dumps(&json!({ "detail": errors })), Vec::new())
     }
 
     /// The first value of a header (names are lower-case).
@@ -128,6 +130,10 @@ impl Resp {
     /// The `detail` of a JSON error body, when it is a string.
     #[must_use]
     pub fn detail(&self) -> Option<String> {
+        // Most answers have no `detail` key: skip parsing those.
+        if !self.body.windows(8).any(|w| w == b"\"detail\"") {
+            return None;
+        }
         let value: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
         value.get("detail")?.as_str().map(str::to_owned)
     }
@@ -165,25 +171,20 @@ impl Resp {
 
 /// A missing form field, pydantic v2 style (FastAPI leaves out the `url` key).
 #[must_use]
-pub fn missing_field(loc0: &str, field: &str) -> J {
-    J::obj([
-        ("type", J::str("missing")),
-        ("loc", J::Arr(vec![J::str(loc0), J::str(field)])),
-        ("msg", J::str("Field required")),
-        ("input", J::Null),
-    ])
+pub fn missing_field(loc0: &str, field: &str) -> Value {
+    json!({ "type": "missing", "loc": [loc0, field], "msg": "Field required", "input": null })
 }
 
 /// A string that does not match a `pattern=` constraint.
 #[must_use]
-pub fn pattern_mismatch(loc0: &str, field: &str, pattern: &str, input: &str) -> J {
-    J::obj([
-        ("type", J::str("string_pattern_mismatch")),
-        ("loc", J::Arr(vec![J::str(loc0), J::str(field)])),
-        ("msg", J::Str(format!("String should match pattern '{pattern}'"))),
-        ("input", J::str(input)),
-        ("ctx", J::obj([("pattern", J::str(pattern))])),
-    ])
+pub fn pattern_mismatch(loc0: &str, field: &str, pattern: &str, input: &str) -> Value {
+    json!({
+        "type": "string_pattern_mismatch",
+        "loc": [loc0, field],
+        "msg": format!("String should match pattern '{pattern}'"),
+        "input": input,
+        "ctx": { "pattern": pattern },
+    })
 }
 
 #[cfg(test)]
@@ -206,7 +207,7 @@ mod tests {
 
     #[test]
     fn set_header_and_vary_behave_like_mutable_headers() {
-        let mut r = Resp::ok(&J::Null);
+        let mut r = Resp::ok(&Value::Null);
         r.set_header("Access-Control-Allow-Origin", "*".into());
         r.set_header("access-control-allow-origin", "https://a".into());
         r.add_vary("Origin");

@@ -1,143 +1,88 @@
-//! Compact JSON with keys in the order written, as Python's `json.dumps(..., separators=(",", ":"),
-//! ensure_ascii=False)` produces for a dict (serde_json's `Value` would sort the keys).
+//! JSON bytes as Python's `json.dumps` writes them, on serde_json (built with `preserve_order`,
+//! so an object keeps its keys in insertion order, as a Python dict does).
+//!
+//! - [`dumps`]: `json.dumps(v, separators=(",", ":"), ensure_ascii=False)`, what Starlette's
+//!   `JSONResponse` writes. That is serde_json's compact writer as it is: both escape `"`, `\`,
+//!   `\b \f \n \r \t` and the other C0 controls as lower-case `\u00xx`, and nothing else (not `/`,
+//!   not DEL, not non-ASCII).
+//! - [`dumps_ascii`]: the same with Python's default `ensure_ascii=True` (what PyJWT writes into
+//!   a token): every character outside printable ASCII as its UTF-16 units, `\uxxxx` (DEL
+//!   included: Python escapes everything but `' '..='~'`).
 
-/// A JSON value whose objects keep their key order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum J {
-    Null,
-    Bool(bool),
-    Str(String),
-    /// A number, as its JSON text (integers only come from content; see `check`).
-    Num(String),
-    Arr(Vec<J>),
-    Obj(Vec<(String, J)>),
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, Serializer};
+
+/// `json.dumps(value, separators=(",", ":"), ensure_ascii=False)`.
+#[must_use]
+pub fn dumps(value: &serde_json::Value) -> String {
+    // `Display` of a `Value` is serde_json's compact writer, and cannot fail.
+    value.to_string()
 }
 
-impl J {
-    /// An object from `(key, value)` pairs, in order.
-    #[must_use]
-    pub fn obj<const N: usize>(pairs: [(&str, J); N]) -> J {
-        J::Obj(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-    }
-
-    #[must_use]
-    pub fn str(s: impl Into<String>) -> J {
-        J::Str(s.into())
-    }
-
-    /// A string, or `null` for `None`.
-    #[must_use]
-    pub fn opt(s: Option<&str>) -> J {
-        s.map_or(J::Null, J::str)
-    }
-
-    /// From a content value (key order kept: `serde_json` is built with `preserve_order`).
-    #[must_use]
-    pub fn from_value(v: &serde_json::Value) -> J {
-        use serde_json::Value;
-        match v {
-            Value::Null => J::Null,
-            Value::Bool(b) => J::Bool(*b),
-            Value::Number(n) => J::Num(n.to_string()),
-            Value::String(s) => J::Str(s.clone()),
-            Value::Array(items) => J::Arr(items.iter().map(J::from_value).collect()),
-            Value::Object(map) => J::Obj(map.iter().map(|(k, v)| (k.clone(), J::from_value(v))).collect()),
-        }
-    }
-
-    /// The value of an object's key.
-    #[must_use]
-    pub fn get(&self, key: &str) -> Option<&J> {
-        match self {
-            J::Obj(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn render(&self) -> String {
-        let mut out = String::new();
-        self.write(&mut out, false);
-        out
-    }
-
-    /// As Python's `json.dumps(..., separators=(",", ":"))` with the default `ensure_ascii=True`
-    /// (what PyJWT writes into a token): every non-ASCII character as `\uXXXX`.
-    #[must_use]
-    pub fn render_ascii(&self) -> String {
-        let mut out = String::new();
-        self.write(&mut out, true);
-        out
-    }
-
-    fn write(&self, out: &mut String, ascii: bool) {
-        match self {
-            J::Null => out.push_str("null"),
-            J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            J::Str(s) => write_str(s, out, ascii),
-            J::Num(n) => out.push_str(n),
-            J::Arr(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write(out, ascii);
-                }
-                out.push(']');
-            }
-            J::Obj(pairs) => {
-                out.push('{');
-                for (i, (k, v)) in pairs.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_str(k, out, ascii);
-                    out.push(':');
-                    v.write(out, ascii);
-                }
-                out.push('}');
-            }
-        }
-    }
+/// `json.dumps(value, separators=(",", ":"))` (`ensure_ascii=True`).
+pub fn dumps_ascii<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut out = Vec::new();
+    value.serialize(&mut Serializer::with_formatter(&mut out, AsciiFormatter))?;
+    // Only ASCII was written.
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-/// Python escapes `"`, `\` and the C0 controls (short forms where they exist, else `\u00xx`),
-/// and nothing else when `ensure_ascii=False`.
-fn write_str(s: &str, out: &mut String, ascii: bool) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            // UTF-16 code units, surrogate pairs beyond the BMP, as Python writes them.
-            c if ascii && !c.is_ascii() => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
+/// The compact formatter, with text beyond `~` escaped as Python's `ensure_ascii` does (the
+/// controls below space are escaped by serde_json already, as Python does).
+struct AsciiFormatter;
+
+impl Formatter for AsciiFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(|c: char| c > '~') {
+            CompactFormatter.write_string_fragment(writer, &rest[..at])?;
+            let Some(c) = rest[at..].chars().next() else { break };
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
             }
-            c => out.push(c),
+            rest = &rest[at + c.len_utf8()..];
         }
+        CompactFormatter.write_string_fragment(writer, rest)
     }
-    out.push('"');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    // The expected bytes below are what CPython 3 prints for the same values:
+    //   json.dumps(v, separators=(",", ":"), ensure_ascii=False)   (dumps)
+    //   json.dumps(v, separators=(",", ":"))                        (dumps_ascii)
+    fn sample() -> serde_json::Value {
+        json!({
+            "message": "Access granted",
+            "key": "a\"\\\u{1}\u{1f}\t\n\r\u{8}\u{c}é\u{7f}/\u{2028}😀",
+            "n": [0, -7, 12345678901_i64, null, true, false, {}],
+            "z": "last"
+        })
+    }
 
     #[test]
-    fn keeps_key_order_and_escapes_like_python() {
-        let v = J::obj([("message", J::str("Access granted")), ("key", J::str("a\"\\\u{1}\té\u{7f}"))]);
-        assert_eq!(v.render(), "{\"message\":\"Access granted\",\"key\":\"a\\\"\\\\\\u0001\\té\u{7f}\"}");
-        let arr = J::Arr(vec![J::Null, J::Bool(false), J::obj([])]);
-        assert_eq!(arr.render(), "[null,false,{}]");
+    fn compact_output_is_pythons_with_ensure_ascii_off() {
+        assert_eq!(
+            dumps(&sample()),
+            "{\"message\":\"Access granted\",\"key\":\"a\\\"\\\\\\u0001\\u001f\\t\\n\\r\\b\\fé\u{7f}/\u{2028}😀\",\
+             \"n\":[0,-7,12345678901,null,true,false,{}],\"z\":\"last\"}"
+        );
+    }
+
+    #[test]
+    fn ascii_output_is_pythons_default() {
+        assert_eq!(
+            dumps_ascii(&sample()).unwrap(),
+            "{\"message\":\"Access granted\",\"key\":\"a\\\"\\\\\\u0001\\u001f\\t\\n\\r\\b\\f\\u00e9\\u007f/\\u2028\\ud83d\\ude00\",\
+             \"n\":[0,-7,12345678901,null,true,false,{}],\"z\":\"last\"}"
+        );
+        // Keys are escaped too, and escapes next to non-ASCII text stay in place.
+        assert_eq!(dumps_ascii(&json!({"ü\n": "\"ä"})).unwrap(), "{\"\\u00fc\\n\":\"\\\"\\u00e4\"}");
     }
 }

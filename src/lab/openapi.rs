@@ -9,7 +9,9 @@
 
 use crate::content::lab_app::{LabApp, Returns, RouteSpec, SecuritySpec};
 
-use super::json::J;
+use serde_json::{Map, Value};
+
+use super::json::dumps;
 use super::version::FastApiVersion;
 
 /// The built-in pages, in FastAPI's registration order.
@@ -65,28 +67,36 @@ fn operation_id(r: &RouteSpec) -> String {
     format!("{raw}_{}", r.method.to_lowercase())
 }
 
-fn obj(pairs: Vec<(&str, J)>) -> J {
-    J::Obj(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+fn obj(pairs: Vec<(&str, Value)>) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
-fn s(text: &str) -> J {
-    J::str(text)
+fn s(text: &str) -> Value {
+    Value::from(text)
 }
 
-fn reference(name: &str) -> J {
-    obj(vec![("$ref", J::Str(format!("#/components/schemas/{name}")))])
+fn arr(items: Vec<Value>) -> Value {
+    Value::Array(items)
 }
 
-fn json_content(schema: J) -> J {
+fn strings(items: Vec<String>) -> Value {
+    Value::Array(items.into_iter().map(Value::String).collect())
+}
+
+fn reference(name: &str) -> Value {
+    obj(vec![("$ref", Value::String(format!("#/components/schemas/{name}")))])
+}
+
+fn json_content(schema: Value) -> Value {
     obj(vec![("application/json", obj(vec![("schema", schema)]))])
 }
 
-fn scheme_definition(spec: &SecuritySpec) -> J {
+fn scheme_definition(spec: &SecuritySpec) -> Value {
     let api_key =
         |place: &str, name: &str| obj(vec![("type", s("apiKey")), ("in", s(place)), ("name", s(name))]);
     match spec {
         SecuritySpec::OAuth2PasswordBearer { token_url, scopes, .. } => {
-            let scopes = J::Obj(scopes.iter().map(|x| (x.name.clone(), s(&x.description))).collect());
+            let scopes = Value::Object(scopes.iter().map(|x| (x.name.clone(), s(&x.description))).collect());
             obj(vec![
                 ("type", s("oauth2")),
                 ("flows", obj(vec![("password", obj(vec![("scopes", scopes), ("tokenUrl", s(token_url))]))])),
@@ -103,37 +113,34 @@ fn scheme_definition(spec: &SecuritySpec) -> J {
 /// Components, kept in first-insertion order like a Python dict (schemas are sorted at the end).
 #[derive(Default)]
 struct Components {
-    schemas: Vec<(String, J)>,
-    security: Vec<(String, J)>,
+    schemas: Map<String, Value>,
+    security: Map<String, Value>,
 }
 
 impl Components {
-    fn schema(&mut self, name: &str, value: J) {
-        if !self.schemas.iter().any(|(n, _)| n == name) {
-            self.schemas.push((name.to_owned(), value));
-        }
+    /// The first definition of a schema name stays.
+    fn schema(&mut self, name: &str, value: Value) {
+        self.schemas.entry(name).or_insert(value);
     }
 
-    fn security(&mut self, name: &str, value: J) {
-        match self.security.iter_mut().find(|(n, _)| n == name) {
-            Some(slot) => slot.1 = value,
-            None => self.security.push((name.to_owned(), value)),
-        }
+    /// `dict[name] = value`: the last definition wins, in the first one's place.
+    fn security(&mut self, name: &str, value: Value) {
+        self.security.insert(name.to_owned(), value);
     }
 }
 
-fn nullable(t: &str, field: &str) -> J {
+fn nullable(t: &str, field: &str) -> Value {
     obj(vec![
-        ("anyOf", J::Arr(vec![obj(vec![("type", s(t))]), obj(vec![("type", s("null"))])])),
+        ("anyOf", arr(vec![obj(vec![("type", s(t))]), obj(vec![("type", s("null"))])])),
         ("title", s(&title(field))),
     ])
 }
 
-fn typed(json_type: &str, field: &str) -> J {
+fn typed(json_type: &str, field: &str) -> Value {
     match json_type {
         "array" => obj(vec![("items", obj(vec![])), ("type", s("array")), ("title", s(&title(field)))]),
         "object" => obj(vec![
-            ("additionalProperties", J::Bool(true)),
+            ("additionalProperties", Value::Bool(true)),
             ("type", s("object")),
             ("title", s(&title(field))),
         ]),
@@ -141,16 +148,16 @@ fn typed(json_type: &str, field: &str) -> J {
     }
 }
 
-fn model(name: &str, props: Vec<(String, J)>, required: Vec<String>) -> J {
-    let mut pairs = vec![("properties".to_owned(), J::Obj(props)), ("type".to_owned(), s("object"))];
+fn model(name: &str, props: Vec<(String, Value)>, required: Vec<String>) -> Value {
+    let mut pairs = vec![("properties", Value::Object(props.into_iter().collect())), ("type", s("object"))];
     if !required.is_empty() {
-        pairs.push(("required".to_owned(), J::Arr(required.into_iter().map(J::Str).collect())));
+        pairs.push(("required", strings(required)));
     }
-    pairs.push(("title".to_owned(), s(name)));
-    J::Obj(pairs)
+    pairs.push(("title", s(name)));
+    obj(pairs)
 }
 
-fn user_model() -> J {
+fn user_model() -> Value {
     model(
         "User",
         vec![
@@ -163,8 +170,7 @@ fn user_model() -> J {
     )
 }
 
-fn json_type(v: &serde_json::Value) -> &'static str {
-    use serde_json::Value;
+fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
@@ -177,7 +183,7 @@ fn json_type(v: &serde_json::Value) -> &'static str {
 
 /// The schema of a route's `response_model` (and the components it needs), as the generated
 /// code declares it (see `codegen::response_model`).
-fn response_schema(app: &LabApp, r: &RouteSpec, c: &mut Components) -> J {
+fn response_schema(app: &LabApp, r: &RouteSpec, c: &mut Components) -> Value {
     let (Some(fields), Some(kind)) = (&r.response_model, r.returns.as_ref().and_then(|x| x.kind())) else {
         return obj(vec![]);
     };
@@ -241,7 +247,7 @@ fn validation_schemas(c: &mut Components, v: FastApiVersion) {
                     "items",
                     obj(vec![(
                         "anyOf",
-                        J::Arr(vec![obj(vec![("type", s("string"))]), obj(vec![("type", s("integer"))])]),
+                        arr(vec![obj(vec![("type", s("string"))]), obj(vec![("type", s("integer"))])]),
                     )]),
                 ),
                 ("type", s("array")),
@@ -277,14 +283,14 @@ fn validation_schemas(c: &mut Components, v: FastApiVersion) {
     );
 }
 
-fn login_body(name: &str) -> J {
-    let optional = |f: &str, extra: Vec<(&str, J)>| {
-        let mut pairs = vec![("anyOf", J::Arr(vec![obj(extra), obj(vec![("type", s("null"))])]))];
+fn login_body(name: &str) -> Value {
+    let optional = |f: &str, extra: Vec<(&str, Value)>| {
+        let mut pairs = vec![("anyOf", arr(vec![obj(extra), obj(vec![("type", s("null"))])]))];
         pairs.push(("title", s(&title(f))));
         obj(pairs)
     };
     let mut secret =
-        vec![("anyOf", J::Arr(vec![obj(vec![("type", s("string"))]), obj(vec![("type", s("null"))])]))];
+        vec![("anyOf", arr(vec![obj(vec![("type", s("string"))]), obj(vec![("type", s("null"))])]))];
     secret.push(("format", s("password")));
     secret.push(("title", s("Client Secret")));
     model(
@@ -308,7 +314,7 @@ fn login_body(name: &str) -> J {
 }
 
 /// The security requirement of a route: the schemes its dependencies use, with scopes.
-fn route_security(app: &LabApp, r: &RouteSpec, c: &mut Components) -> Option<J> {
+fn route_security(app: &LabApp, r: &RouteSpec, c: &mut Components) -> Option<Value> {
     let (scheme, scopes) = match (&r.credential, &r.current_user) {
         (Some(cred), _) => (app.scheme(&cred.scheme)?, Vec::new()),
         (None, Some(cu)) => (app.scheme(&cu.scheme)?, cu.scopes.clone()),
@@ -316,10 +322,10 @@ fn route_security(app: &LabApp, r: &RouteSpec, c: &mut Components) -> Option<J> 
     };
     let name = scheme.class_name();
     c.security(name, scheme_definition(scheme));
-    Some(J::Arr(vec![J::Obj(vec![(name.to_owned(), J::Arr(scopes.into_iter().map(J::Str).collect()))])]))
+    Some(arr(vec![obj(vec![(name, strings(scopes))])]))
 }
 
-fn operation(app: &LabApp, r: &RouteSpec, v: FastApiVersion, c: &mut Components) -> J {
+fn operation(app: &LabApp, r: &RouteSpec, v: FastApiVersion, c: &mut Components) -> Value {
     let op_id = operation_id(r);
     let params: Vec<&str> =
         r.path.split('/').filter_map(|x| x.strip_prefix('{').and_then(|x| x.strip_suffix('}'))).collect();
@@ -353,7 +359,7 @@ fn operation(app: &LabApp, r: &RouteSpec, v: FastApiVersion, c: &mut Components)
                 "content",
                 obj(vec![("application/x-www-form-urlencoded", obj(vec![("schema", reference(&name))]))]),
             ),
-            ("required", J::Bool(true)),
+            ("required", Value::Bool(true)),
         ])
     });
     if !params.is_empty() || request_body.is_some() {
@@ -366,8 +372,8 @@ fn operation(app: &LabApp, r: &RouteSpec, v: FastApiVersion, c: &mut Components)
             ]),
         ));
     }
-    let responses = J::Obj(responses);
-    let mut pairs = vec![("summary", s(&title(&r.handler))), ("operationId", J::Str(op_id.clone()))];
+    let responses = Value::Object(responses.into_iter().collect());
+    let mut pairs = vec![("summary", s(&title(&r.handler))), ("operationId", Value::String(op_id.clone()))];
     if params.is_empty() {
         // Validated into FastAPI's `Operation` model: its field order.
         if let Some(body) = request_body {
@@ -388,12 +394,12 @@ fn operation(app: &LabApp, r: &RouteSpec, v: FastApiVersion, c: &mut Components)
                 obj(vec![
                     ("name", s(p)),
                     ("in", s("path")),
-                    ("required", J::Bool(true)),
+                    ("required", Value::Bool(true)),
                     ("schema", obj(vec![("type", s("string")), ("title", s(&title(p)))])),
                 ])
             })
             .collect();
-        pairs.push(("parameters", J::Arr(params)));
+        pairs.push(("parameters", Value::Array(params)));
         if let Some(body) = request_body {
             pairs.push(("requestBody", body));
         }
@@ -406,33 +412,32 @@ fn operation(app: &LabApp, r: &RouteSpec, v: FastApiVersion, c: &mut Components)
 #[must_use]
 pub fn document(app: &LabApp, v: FastApiVersion) -> String {
     let mut c = Components::default();
-    let mut paths: Vec<(String, J)> = Vec::new();
+    let mut paths = Map::new();
     for r in &app.routes {
         let op = operation(app, r, v, &mut c);
-        let method = r.method.to_lowercase();
-        match paths.iter_mut().find(|(p, _)| *p == r.path) {
-            Some((_, J::Obj(ops))) => ops.push((method, op)),
-            _ => paths.push((r.path.clone(), J::Obj(vec![(method, op)]))),
+        let ops = paths.entry(r.path.as_str()).or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(ops) = ops {
+            ops.insert(r.method.to_lowercase(), op);
         }
     }
     let mut doc = vec![
-        ("openapi".to_owned(), s("3.1.0")),
-        ("info".to_owned(), obj(vec![("title", s("FastAPI")), ("version", s("0.1.0"))])),
-        ("paths".to_owned(), J::Obj(paths)),
+        ("openapi", s("3.1.0")),
+        ("info", obj(vec![("title", s("FastAPI")), ("version", s("0.1.0"))])),
+        ("paths", Value::Object(paths)),
     ];
     let mut components = Vec::new();
     if !c.schemas.is_empty() {
         let mut schemas = c.schemas;
-        schemas.sort_by(|a, b| a.0.cmp(&b.0));
-        components.push(("schemas".to_owned(), J::Obj(schemas)));
+        schemas.sort_keys();
+        components.push(("schemas", Value::Object(schemas)));
     }
     if !c.security.is_empty() {
-        components.push(("securitySchemes".to_owned(), J::Obj(c.security)));
+        components.push(("securitySchemes", Value::Object(c.security)));
     }
     if !components.is_empty() {
-        doc.push(("components".to_owned(), J::Obj(components)));
+        doc.push(("components", obj(components)));
     }
-    J::Obj(doc).render()
+    dumps(&obj(doc))
 }
 
 #[cfg(test)]

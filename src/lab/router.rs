@@ -3,8 +3,8 @@
 //! headers in FastAPI's order. axum's own routing is not used, because its 404/405/HEAD answers
 //! are not FastAPI's.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use axum::Router;
@@ -33,11 +33,23 @@ pub const INVALID_REQUEST: &str = "Invalid HTTP request received.";
 /// Pure: no I/O beyond the request it is handed (serve it with [`super::server::start`], or call
 /// it with `tower::ServiceExt::oneshot` in tests).
 pub fn router(cfg: LabConfig) -> Router {
-    let cfg = Arc::new(cfg);
+    let api = Arc::new(DemoApi::new(cfg));
     Router::new().fallback(move |req: Request<Body>| {
-        let cfg = cfg.clone();
-        async move { handle(&cfg, req).await }
+        let api = api.clone();
+        async move { api.handle(req).await }
     })
+}
+
+/// One configuration of the demo API, with what does not change between requests worked out
+/// once: the CORS middleware, the routes served, the version text of the trace.
+#[derive(Debug)]
+pub struct DemoApi {
+    cfg: LabConfig,
+    cors: Option<cors::Policy>,
+    routes: engine::RouteTable,
+    fastapi: String,
+    /// `/openapi.json`, made at its first request.
+    openapi: OnceLock<String>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -56,7 +68,7 @@ fn to_req(parts: &axum::http::request::Parts) -> Req {
     let headers = parts
         .headers
         .iter()
-        .map(|(name, value)| (name.as_str().to_ascii_lowercase(), latin1(trim_ows(value.as_bytes()))))
+        .map(|(name, value)| (name.as_str().to_owned(), latin1(trim_ows(value.as_bytes()))))
         .collect();
     // uvicorn takes the whole request target before `?` as the path, so an absolute-form target
     // (`GET http://host/items/`) routes as the path `http://host/items/` (a 404), not `/items/`.
@@ -72,79 +84,101 @@ fn to_req(parts: &axum::http::request::Parts) -> Req {
     }
 }
 
-/// One request, start to finish.
-pub async fn handle(cfg: &LabConfig, request: Request<Body>) -> Response<Body> {
-    let started = Instant::now();
-    let mut t = Tracer::new(cfg.trace.clone(), request_id(&request));
-    let (parts, body) = request.into_parts();
-    let req = to_req(&parts);
-    let target = match &parts.uri.query() {
-        Some(q) => format!("{}?{q}", parts.uri.path()),
-        None => parts.uri.path().to_owned(),
-    };
-    let authorization = req.header("authorization").unwrap_or("(none)").to_owned();
-    t.emit(
-        TraceStage::Receive,
-        "request",
-        Outcome::Info,
-        Actor::Framework,
-        &format!("{} {target} received", req.method),
-        &[
-            ("method", &req.method),
-            ("target", &target),
-            ("authorization", &authorization),
-            ("fastapi", &cfg.fastapi.to_string()),
-        ],
-    );
-    let cors = cfg.cors_spec();
-    let header_bytes: usize = parts.headers.iter().map(|(n, v)| n.as_str().len() + v.len() + 4).sum();
-    let resp = if header_bytes > MAX_HEADER_BYTES {
-        t.emit(
-            TraceStage::Receive,
-            "header size",
-            Outcome::Fail,
-            Actor::Framework,
-            "the headers are too large",
-            &[("bytes", &header_bytes.to_string())],
-        );
-        Resp::plain(431, "Request Header Fields Too Large", Vec::new())
-    } else if let Some(answer) = cors::preflight(cors.as_ref(), cfg.fastapi.starlette(), &req, &mut t) {
-        answer
-    } else {
-        let routes = cfg.apps.routes(cfg.app.as_deref(), cfg.vulnerable);
-        let mut resp = match engine::route(cfg, &routes, &req, &mut t) {
-            Routed::Answer(resp) => resp,
-            Routed::Builtin(page) => builtin_page(cfg, page, &mut t),
-            Routed::Endpoint { variant, route, params } => {
-                // Only a login route declares a body (the form); others never read it.
-                let bytes = if route.spec.login.is_some() {
-                    to_bytes(body, MAX_BODY_BYTES).await
-                } else {
-                    Ok(Default::default())
-                };
-                match bytes {
-                    Ok(bytes) => engine::handler::run(cfg, variant, route, &params, &req, &bytes, &mut t),
-                    Err(e) => body_error(&e, &mut t),
-                }
-            }
-        };
-        // An unhandled exception is answered outside the CORS middleware.
-        if !resp.is_crash() {
-            cors::simple(cors.as_ref(), cfg.fastapi.starlette(), &req, &mut resp, &mut t);
+impl DemoApi {
+    #[must_use]
+    pub fn new(cfg: LabConfig) -> Self {
+        let cors = cfg.cors_spec().map(|spec| cors::Policy::new(spec, cfg.fastapi.starlette()));
+        let routes = engine::RouteTable::new(cfg.apps.clone(), cfg.app.as_deref(), cfg.vulnerable);
+        let fastapi = cfg.fastapi.to_string();
+        Self { cfg, cors, routes, fastapi, openapi: OnceLock::new() }
+    }
+
+    #[must_use]
+    pub fn config(&self) -> &LabConfig {
+        &self.cfg
+    }
+
+    /// One request, start to finish.
+    pub async fn handle(&self, request: Request<Body>) -> Response<Body> {
+        let started = Instant::now();
+        let cfg = &self.cfg;
+        // Without a trace sink nothing below builds text for events.
+        let id = if cfg.trace.is_some() { request_id(&request) } else { String::new() };
+        let mut t = Tracer::new(cfg.trace.as_ref(), id);
+        let (parts, body) = request.into_parts();
+        let req = to_req(&parts);
+        let target = parts.uri.path_and_query().map_or_else(|| parts.uri.path(), |pq| pq.as_str());
+        if t.enabled() {
+            t.emit(
+                TraceStage::Receive,
+                "request",
+                Outcome::Info,
+                Actor::Framework,
+                &format!("{} {target} received", req.method),
+                &[
+                    ("method", &req.method),
+                    ("target", target),
+                    ("authorization", req.header("authorization").unwrap_or("(none)")),
+                    ("fastapi", &self.fastapi),
+                ],
+            );
         }
-        resp
-    };
-    respond_event(&mut t, &req, &target, &resp, started);
-    to_response(resp, req.method == "HEAD")
+        let cors = self.cors.as_ref();
+        let header_bytes: usize = parts.headers.iter().map(|(n, v)| n.as_str().len() + v.len() + 4).sum();
+        let resp = if header_bytes > MAX_HEADER_BYTES {
+            t.emit(
+                TraceStage::Receive,
+                "header size",
+                Outcome::Fail,
+                Actor::Framework,
+                "the headers are too large",
+                &[("bytes", &header_bytes.to_string())],
+            );
+            Resp::plain(431, "Request Header Fields Too Large", Vec::new())
+        } else if let Some(answer) = cors::preflight(cors, &req, &mut t) {
+            answer
+        } else {
+            let mut resp = match engine::route(cfg, self.routes.iter(), &req, &mut t) {
+                Routed::Answer(resp) => resp,
+                Routed::Builtin(page) => builtin_page(self, page, &mut t),
+                Routed::Endpoint { variant, route, params } => {
+                    // Only a login route declares a body (the form); others never read it.
+                    let bytes = if route.spec.login.is_some() {
+                        to_bytes(body, MAX_BODY_BYTES).await
+                    } else {
+                        Ok(Default::default())
+                    };
+                    match bytes {
+                        Ok(bytes) => engine::handler::run(cfg, variant, route, &params, &req, &bytes, &mut t),
+                        Err(e) => body_error(&e, &mut t),
+                    }
+                }
+            };
+            // An unhandled exception is answered outside the CORS middleware.
+            if !resp.is_crash() {
+                cors::simple(cors, &req, &mut resp, &mut t);
+            }
+            resp
+        };
+        if t.enabled() {
+            respond_event(&mut t, &req, target, &resp, started);
+        }
+        to_response(resp, req.method == "HEAD")
+    }
 }
 
-/// `/openapi.json` (generated from the lab app), or one of the documentation pages.
-fn builtin_page(cfg: &LabConfig, page: &str, t: &mut Tracer) -> Resp {
+/// `/openapi.json` (generated from the lab app once per server), or one of the documentation
+/// pages.
+fn builtin_page(api: &DemoApi, page: &str, t: &mut Tracer) -> Resp {
+    let cfg = &api.cfg;
     let resp = match super::openapi::page(page, cfg.fastapi) {
         Some(html) => Resp::html(html),
         None => {
-            let spec = cfg.apps.served_spec(cfg.app.as_deref(), cfg.vulnerable);
-            Resp::json(200, super::openapi::document(&spec, cfg.fastapi), Vec::new())
+            let document = api.openapi.get_or_init(|| {
+                let spec = cfg.apps.served_spec(cfg.app.as_deref(), cfg.vulnerable);
+                super::openapi::document(&spec, cfg.fastapi)
+            });
+            Resp::json(200, document.clone(), Vec::new())
         }
     };
     t.emit(
@@ -187,16 +221,26 @@ fn body_error(e: &axum::Error, t: &mut Tracer) -> Resp {
     resp
 }
 
+/// The name a stage has in the trace's JSON (its serde name).
+fn stage_name(stage: TraceStage) -> &'static str {
+    match stage {
+        TraceStage::Send => "send",
+        TraceStage::Receive => "receive",
+        TraceStage::Authenticate => "authenticate",
+        TraceStage::Authorize => "authorize",
+        TraceStage::Process => "process",
+        TraceStage::Respond => "respond",
+    }
+}
+
 fn respond_event(t: &mut Tracer, req: &Req, target: &str, resp: &Resp, started: Instant) {
     let status = resp.status.to_string();
     let detail = resp.detail().unwrap_or_default();
-    let www = resp.header("www-authenticate").unwrap_or("").to_owned();
+    let www = resp.header("www-authenticate").unwrap_or("");
     let (stage, by, check) = t.answered_by();
-    let stopped_at =
-        serde_json::to_value(stage).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     let handler = if t.handler_returned() { "returned" } else { "did not return" };
     let latency = started.elapsed().as_micros().to_string();
-    let body = String::from_utf8_lossy(&resp.body).into_owned();
+    let body = String::from_utf8_lossy(&resp.body);
     t.emit(
         TraceStage::Respond,
         RESPONSE_CHECK,
@@ -208,9 +252,9 @@ fn respond_event(t: &mut Tracer, req: &Req, target: &str, resp: &Resp, started: 
             ("target", target),
             ("status", &status),
             ("detail", &detail),
-            ("www_authenticate", &www),
+            ("www_authenticate", www),
             ("body", &body),
-            ("stopped_at", &stopped_at),
+            ("stopped_at", stage_name(stage)),
             ("stopped_by", by.label()),
             ("stopped_check", &check),
             ("handler", handler),
@@ -233,10 +277,14 @@ fn to_response(resp: Resp, head: bool) -> Response<Body> {
     *out.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::BAD_REQUEST);
     let headers = out.headers_mut();
     for (name, value) in resp.headers {
-        let bytes: Vec<u8> = value.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
-        if let (Ok(name), Ok(value)) =
-            (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_bytes(&bytes))
-        {
+        // Values are latin-1 text: one byte per character (ASCII is already that).
+        let value = if value.is_ascii() {
+            HeaderValue::try_from(value)
+        } else {
+            let bytes: Vec<u8> = value.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+            HeaderValue::from_bytes(&bytes)
+        };
+        if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), value) {
             headers.append(name, value);
         }
     }
@@ -397,6 +445,14 @@ mod tests {
         let response = router(cfg).oneshot(request).await.unwrap();
         let status = response.status().as_u16();
         (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+    }
+
+    #[test]
+    fn stage_names_are_the_serde_names() {
+        use TraceStage::*;
+        for stage in [Send, Receive, Authenticate, Authorize, Process, Respond] {
+            assert_eq!(serde_json::to_value(stage).unwrap(), stage_name(stage));
+        }
     }
 
     #[tokio::test]

@@ -137,7 +137,8 @@ pub async fn replay_in_process(cfg: LabConfig, requests: &[LabRequest]) -> Resul
     use http_body_util::BodyExt;
 
     let (sink, mut rx) = super::trace::channel(4096);
-    let cfg = cfg.with_trace(sink);
+    let api = super::router::DemoApi::new(cfg.with_trace(sink));
+    let cfg = api.config();
     let mut out = Vec::new();
     let mut captures = Captures::default();
     for (i, written) in requests.iter().enumerate() {
@@ -159,7 +160,7 @@ pub async fn replay_in_process(cfg: LabConfig, requests: &[LabRequest]) -> Resul
         let body = prepared.body.clone().map_or_else(Body::empty, Body::from);
         let http = builder.body(body).map_err(|e| bad(e.to_string()))?;
         let started = std::time::Instant::now();
-        let response = super::router::handle(&cfg, http).await;
+        let response = api.handle(http).await;
         let status = response.status().as_u16();
         let headers = response
             .headers()

@@ -14,8 +14,9 @@ use super::{LabError, router};
 
 /// How long open connections get to finish after shutdown is asked for.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
-/// Trace events buffered for a slow consumer before new ones are dropped (and counted).
-pub const TRACE_CAPACITY: usize = 4096;
+/// Requests whose trace events are buffered for a slow consumer before newer ones are dropped
+/// (and counted): a request emits 5 to 10 events, so about 4,000 events at most.
+pub const TRACE_CAPACITY: usize = 512;
 
 /// A demo API running in this process.
 #[derive(Debug)]
@@ -111,6 +112,8 @@ async fn accept_loop(
                 }
             },
         };
+        // Answers go out as soon as they are written, as from uvicorn (which sets TCP_NODELAY).
+        let _ = stream.set_nodelay(true);
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             tokio::spawn(refuse_busy(stream));
             continue;

@@ -222,8 +222,9 @@ mod tests {
 
     fn events(build: impl FnOnce(&mut Tracer)) -> Vec<TraceEvent> {
         let (sink, mut rx) = crate::lab::trace::channel(64);
-        let mut t = Tracer::new(Some(sink), "r".into());
+        let mut t = Tracer::new(Some(&sink), "r".into());
         build(&mut t);
+        drop(t);
         std::iter::from_fn(|| rx.try_recv()).collect()
     }
 

@@ -1,8 +1,10 @@
 //! What the demo API did with each request, stage by stage, for the lab's execution table,
 //! variable tracker and concept flow (and for `serve --trace`).
 //!
-//! Events leave the server through a bounded channel with `try_send`: a slow consumer never
-//! blocks a request; what does not fit is dropped and counted.
+//! Events leave the server through a bounded channel with `try_send`, one batch per request when
+//! the request is done (one wake-up of the consumer per request, not one per event): a slow
+//! consumer never blocks a request; what does not fit is dropped and counted. Without a sink no
+//! event is built at all.
 //!
 //! What one request emits, in `seq` order (all tagged with the same `req_id`):
 //!
@@ -20,7 +22,7 @@
 //! A failing check also carries `raises` (the status) and `detail`. The first `fail` is where
 //! the request stopped; [`super::table::row_from_trace`] turns the events into a table row.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -94,30 +96,40 @@ pub struct TraceEvent {
 /// The sending half, held by the router.
 #[derive(Debug, Clone)]
 pub struct TraceSink {
-    tx: mpsc::Sender<TraceEvent>,
+    tx: mpsc::Sender<Vec<TraceEvent>>,
     dropped: Arc<AtomicU64>,
 }
 
 /// The receiving half, held by the lab screen or `serve --trace`.
 #[derive(Debug)]
 pub struct TraceReceiver {
-    rx: mpsc::Receiver<TraceEvent>,
+    rx: mpsc::Receiver<Vec<TraceEvent>>,
+    /// The rest of the batch being read, in order.
+    pending: VecDeque<TraceEvent>,
     dropped: Arc<AtomicU64>,
 }
 
-/// A bounded trace channel.
+/// A bounded trace channel holding the events of up to `capacity` requests.
 #[must_use]
 pub fn channel(capacity: usize) -> (TraceSink, TraceReceiver) {
     let (tx, rx) = mpsc::channel(capacity.max(1));
     let dropped = Arc::new(AtomicU64::new(0));
-    (TraceSink { tx, dropped: dropped.clone() }, TraceReceiver { rx, dropped })
+    (TraceSink { tx, dropped: dropped.clone() }, TraceReceiver { rx, pending: VecDeque::new(), dropped })
 }
 
 impl TraceSink {
-    /// Never waits: a full channel drops the event and counts it.
-    pub fn emit(&self, event: TraceEvent) {
-        if self.tx.try_send(event).is_err() {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
+    /// One request's events. Never waits: a full channel drops them and counts them.
+    pub fn send(&self, events: Vec<TraceEvent>) {
+        if events.is_empty() {
+            return;
+        }
+        if let Err(e) = self.tx.try_send(events) {
+            let lost = match e {
+                mpsc::error::TrySendError::Full(events) | mpsc::error::TrySendError::Closed(events) => {
+                    events.len()
+                }
+            };
+            self.dropped.fetch_add(u64::try_from(lost).unwrap_or(u64::MAX), Ordering::Relaxed);
         }
     }
 
@@ -128,12 +140,24 @@ impl TraceSink {
 }
 
 impl TraceReceiver {
+    /// The next event, in order. Cancel-safe (usable in `select!`): nothing is awaited after a
+    /// batch is taken from the channel.
     pub async fn recv(&mut self) -> Option<TraceEvent> {
-        self.rx.recv().await
+        loop {
+            if let Some(event) = self.pending.pop_front() {
+                return Some(event);
+            }
+            self.pending = self.rx.recv().await?.into();
+        }
     }
 
     pub fn try_recv(&mut self) -> Option<TraceEvent> {
-        self.rx.try_recv().ok()
+        loop {
+            if let Some(event) = self.pending.pop_front() {
+                return Some(event);
+            }
+            self.pending = self.rx.try_recv().ok()?.into();
+        }
     }
 
     /// Events lost because the consumer was slower than the server.
@@ -143,10 +167,12 @@ impl TraceReceiver {
     }
 }
 
-/// Builds one request's events in order and sends each as soon as it exists.
+/// Builds one request's events in order and sends them together when dropped (every way out of
+/// a request drops it, an abandoned one included).
 #[derive(Debug)]
-pub struct Tracer {
-    sink: Option<TraceSink>,
+pub struct Tracer<'a> {
+    sink: Option<&'a TraceSink>,
+    events: Vec<TraceEvent>,
     req_id: String,
     seq: u32,
     /// The first failing check: where and by whom the request was stopped.
@@ -157,10 +183,17 @@ pub struct Tracer {
     handler_returned: bool,
 }
 
-impl Tracer {
+impl<'a> Tracer<'a> {
     #[must_use]
-    pub fn new(sink: Option<TraceSink>, req_id: String) -> Self {
-        Self { sink, req_id, seq: 0, stopped: None, last_pass: None, handler_returned: false }
+    pub fn new(sink: Option<&'a TraceSink>, req_id: String) -> Self {
+        let events = if sink.is_some() { Vec::with_capacity(8) } else { Vec::new() };
+        Self { sink, events, req_id, seq: 0, stopped: None, last_pass: None, handler_returned: false }
+    }
+
+    /// Whether events go anywhere (callers skip building what only an event would show).
+    #[must_use]
+    pub fn enabled(&self) -> bool {
+        self.sink.is_some()
     }
 
     #[must_use]
@@ -187,20 +220,21 @@ impl Tracer {
         if stage == TraceStage::Process && check == HANDLER_CHECK && outcome == Outcome::Pass {
             self.handler_returned = true;
         }
-        let event = TraceEvent {
+        let seq = self.seq;
+        self.seq += 1;
+        if self.sink.is_none() {
+            return;
+        }
+        self.events.push(TraceEvent {
             req_id: self.req_id.clone(),
-            seq: self.seq,
+            seq,
             stage,
             check: check.to_owned(),
             outcome,
             by,
             message: message.to_owned(),
             vars: vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-        };
-        self.seq += 1;
-        if let Some(sink) = &self.sink {
-            sink.emit(event);
-        }
+        });
     }
 
     /// Where the request stopped, if a check failed.
@@ -229,6 +263,14 @@ impl Tracer {
     }
 }
 
+impl Drop for Tracer<'_> {
+    fn drop(&mut self) {
+        if let Some(sink) = self.sink {
+            sink.send(std::mem::take(&mut self.events));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,15 +278,43 @@ mod tests {
     #[test]
     fn a_full_channel_drops_and_counts_instead_of_blocking() {
         let (sink, mut rx) = channel(2);
-        let mut t = Tracer::new(Some(sink.clone()), "r1".into());
-        for _ in 0..5 {
-            t.emit(TraceStage::Receive, "route", Outcome::Info, Actor::Framework, "x", &[]);
+        for (request, events) in [("r1", 2), ("r2", 1), ("r3", 3), ("r4", 2)] {
+            let mut t = Tracer::new(Some(&sink), request.into());
+            for _ in 0..events {
+                t.emit(TraceStage::Receive, "route", Outcome::Info, Actor::Framework, "x", &[]);
+            }
         }
-        assert_eq!(sink.dropped(), 3);
-        assert_eq!(rx.dropped(), 3);
-        assert_eq!(rx.try_recv().unwrap().seq, 0);
-        assert_eq!(rx.try_recv().unwrap().seq, 1);
-        assert!(rx.try_recv().is_none());
+        // Two requests fit; the 3 + 2 events of the others are counted, not waited for.
+        assert_eq!(sink.dropped(), 5);
+        assert_eq!(rx.dropped(), 5);
+        let got: Vec<(String, u32)> =
+            std::iter::from_fn(|| rx.try_recv()).map(|e| (e.req_id, e.seq)).collect();
+        assert_eq!(got, [("r1".to_owned(), 0), ("r1".to_owned(), 1), ("r2".to_owned(), 0)]);
+    }
+
+    #[tokio::test]
+    async fn events_arrive_in_order_one_at_a_time_across_batches() {
+        let (sink, mut rx) = channel(8);
+        for request in ["a", "b"] {
+            let mut t = Tracer::new(Some(&sink), request.into());
+            t.emit(TraceStage::Receive, "request", Outcome::Info, Actor::Framework, "x", &[]);
+            t.emit(TraceStage::Respond, RESPONSE_CHECK, Outcome::Info, Actor::Framework, "y", &[]);
+        }
+        drop(sink);
+        let mut got = Vec::new();
+        while let Some(e) = rx.recv().await {
+            got.push(format!("{}{}", e.req_id, e.seq));
+        }
+        assert_eq!(got, ["a0", "a1", "b0", "b1"]);
+    }
+
+    #[test]
+    fn without_a_sink_no_event_is_built_but_the_outcome_is_kept() {
+        let mut t = Tracer::new(None, String::new());
+        assert!(!t.enabled());
+        t.emit(TraceStage::Authenticate, "a", Outcome::Fail, Actor::SecurityClass, "", &[]);
+        assert!(t.events.is_empty());
+        assert_eq!(t.stopped().map(|s| s.2.as_str()), Some("a"));
     }
 
     #[test]

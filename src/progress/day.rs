@@ -1,5 +1,7 @@
-//! Calendar days and timestamps without a date library: review schedules count whole local days,
-//! exports print RFC 3339 UTC.
+//! Calendar days and timestamps: review schedules count whole local days, exports print RFC 3339
+//! UTC. The calendar (year, month, day of an instant) is the `time` crate's, already a dependency
+//! for the local UTC offset (`jiff` would add a second date library for the same work); a [`Day`]
+//! itself is only a count of days, which needs no calendar.
 
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -66,34 +68,30 @@ pub fn local_offset_secs() -> i32 {
     *OFFSET.get_or_init(|| time::UtcOffset::current_local_offset().map_or(0, time::UtcOffset::whole_seconds))
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix timestamp (RFC 3339, UTC).
+/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix timestamp (RFC 3339, UTC). An instant after the year 9999,
+/// which only a damaged file can hold, is shown as the last second of 9999 (RFC 3339 has four
+/// year digits).
 #[must_use]
 pub fn rfc3339_utc(secs: u64) -> String {
-    let secs = i64::try_from(secs).unwrap_or(i64::MAX);
-    let (days, rem) = (secs.div_euclid(SECS_PER_DAY), secs.rem_euclid(SECS_PER_DAY));
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    let t = i64::try_from(secs)
+        .ok()
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or_else(|| time::PrimitiveDateTime::MAX.assume_utc());
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// `YYYYMMDDTHHMMSSZ`: the same instant, safe in a file name on every platform.
 #[must_use]
 pub fn compact_utc(secs: u64) -> String {
     rfc3339_utc(secs).replace(['-', ':'], "")
-}
-
-/// Year, month, day of a day count since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    // d is 1..=31 and m 1..=12 by construction.
-    (y, u32::try_from(m).unwrap_or(1), u32::try_from(d).unwrap_or(1))
 }
 
 #[cfg(test)]
@@ -111,6 +109,13 @@ mod tests {
             assert_eq!(rfc3339_utc(secs), want, "{secs}");
         }
         assert_eq!(compact_utc(1_700_000_000), "20231114T221320Z");
+    }
+
+    #[test]
+    fn instants_past_year_9999_are_clamped_not_garbled() {
+        assert_eq!(rfc3339_utc(253_402_300_799), "9999-12-31T23:59:59Z");
+        assert_eq!(rfc3339_utc(253_402_300_800), "9999-12-31T23:59:59Z");
+        assert_eq!(rfc3339_utc(u64::MAX), "9999-12-31T23:59:59Z");
     }
 
     #[test]

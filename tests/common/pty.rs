@@ -54,7 +54,7 @@ impl Pty {
         let pair = native_pty_system()
             .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_apisec-tutor"));
+        let mut cmd = CommandBuilder::new(super::BIN);
         cmd.args(args);
         cmd.env("APISEC_TUTOR_DATA_DIR", dir);
         cmd.env("TERM", "xterm-256color");

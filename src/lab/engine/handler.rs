@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use serde_json::{Map, Value, json};
 use subtle::ConstantTimeEq;
 
 use super::{Route, Variant, login};
@@ -14,7 +15,7 @@ use crate::content::lab_app::{
 use crate::lab::app::Req;
 use crate::lab::config::LabConfig;
 use crate::lab::fastapi::{HttpException, Resp};
-use crate::lab::json::J;
+use crate::lab::json::dumps;
 use crate::lab::security;
 use crate::lab::tokens;
 use crate::lab::trace::{Actor, HANDLER_CHECK, Outcome, TraceStage, Tracer};
@@ -34,20 +35,20 @@ enum Credential {
 }
 
 impl Credential {
-    fn value(&self, part: Option<&str>) -> J {
+    fn value(&self, part: Option<&str>) -> Value {
         match (self, part) {
-            (Self::Text(t), None) => J::opt(t.as_deref()),
+            (Self::Text(t), None) => t.as_deref().map_or(Value::Null, Value::from),
             (Self::Bearer { scheme, credentials }, None) => {
-                J::obj([("scheme", J::str(scheme.as_str())), ("credentials", J::str(credentials.as_str()))])
+                json!({ "scheme": scheme, "credentials": credentials })
             }
-            (Self::Bearer { scheme, .. }, Some("scheme")) => J::str(scheme.as_str()),
-            (Self::Bearer { credentials, .. }, Some("credentials")) => J::str(credentials.as_str()),
+            (Self::Bearer { scheme, .. }, Some("scheme")) => Value::from(scheme.as_str()),
+            (Self::Bearer { credentials, .. }, Some("credentials")) => Value::from(credentials.as_str()),
             (Self::Basic { username, password }, None) => {
-                J::obj([("username", J::str(username.as_str())), ("password", J::str(password.as_str()))])
+                json!({ "username": username, "password": password })
             }
-            (Self::Basic { username, .. }, Some("username")) => J::str(username.as_str()),
-            (Self::Basic { password, .. }, Some("password")) => J::str(password.as_str()),
-            _ => J::Null,
+            (Self::Basic { username, .. }, Some("username")) => Value::from(username.as_str()),
+            (Self::Basic { password, .. }, Some("password")) => Value::from(password.as_str()),
+            _ => Value::Null,
         }
     }
 
@@ -105,7 +106,7 @@ impl From<HttpException> for Refusal {
 pub fn too_many(detail: &str, retry_after: u64) -> Resp {
     Resp::json(
         429,
-        J::obj([("detail", J::str(detail))]).render(),
+        dumps(&json!({ "detail": detail })),
         vec![("retry-after".into(), retry_after.to_string())],
     )
 }
@@ -161,7 +162,7 @@ fn dependencies_then_handler(
     }
     let body = match &spec.returns {
         Some(returns) => returns_value(variant, returns, &scope, t)?,
-        None => J::Null,
+        None => Value::Null,
     };
     let body = match &spec.response_model {
         Some(fields) => filter(&body, fields),
@@ -171,8 +172,8 @@ fn dependencies_then_handler(
 }
 
 /// The handler ran and returned this body.
-pub fn handler(t: &mut Tracer, body: &J) -> Resp {
-    let rendered = body.render();
+pub fn handler(t: &mut Tracer, body: &Value) -> Resp {
+    let rendered = dumps(body);
     t.emit(
         TraceStage::Process,
         HANDLER_CHECK,
@@ -447,26 +448,25 @@ fn run_check(check: &CheckSpec, scope: &Scope<'_>, t: &mut Tracer) -> Result<(),
 
 /// A user as the generated `UserInDB` model holds it, in its field order.
 #[must_use]
-pub fn user_object(user: &UserSpec) -> J {
-    J::Obj(vec![
-        ("username".into(), J::str(user.username.as_str())),
-        ("email".into(), J::opt(user.email.as_deref())),
-        ("full_name".into(), J::opt(user.full_name.as_deref())),
-        ("disabled".into(), J::Bool(user.disabled)),
-        ("hashed_password".into(), J::Str(login::password_hash(&user.password))),
-        ("role".into(), J::str(user.role.as_str())),
-    ])
+pub fn user_object(user: &UserSpec) -> Value {
+    json!({
+        "username": user.username,
+        "email": user.email,
+        "full_name": user.full_name,
+        "disabled": user.disabled,
+        "hashed_password": login::password_hash(&user.password),
+        "role": user.role,
+    })
 }
 
 /// A record as the generated dict holds it: `id`, `owner`, then its fields.
 #[must_use]
-pub fn record_object(record: &RecordSpec) -> J {
-    let mut pairs = vec![
-        ("id".to_owned(), J::from_value(&record.id)),
-        ("owner".to_owned(), J::str(record.owner.as_str())),
-    ];
-    pairs.extend(record.fields.iter().map(|(k, v)| (k.clone(), J::from_value(v))));
-    J::Obj(pairs)
+pub fn record_object(record: &RecordSpec) -> Value {
+    let mut map = Map::with_capacity(record.fields.len() + 2);
+    map.insert("id".to_owned(), record.id.clone());
+    map.insert("owner".to_owned(), Value::from(record.owner.as_str()));
+    map.extend(record.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Value::Object(map)
 }
 
 fn returns_value(
@@ -474,16 +474,16 @@ fn returns_value(
     returns: &ReturnsSpec,
     scope: &Scope<'_>,
     t: &mut Tracer,
-) -> Result<J, HttpException> {
-    let Some(kind) = returns.kind() else { return Ok(J::Null) };
+) -> Result<Value, HttpException> {
+    let Some(kind) = returns.kind() else { return Ok(Value::Null) };
     Ok(match kind {
         Returns::Json(value) => substitute(value, scope),
-        Returns::User => scope.user.map_or(J::Null, user_object),
+        Returns::User => scope.user.map_or(Value::Null, user_object),
         Returns::Records(r) => {
             let records =
                 variant.spec.collection(&r.collection).map(|c| c.records.as_slice()).unwrap_or_default();
             let me = scope.user.map(|u| u.username.as_str());
-            J::Arr(
+            Value::Array(
                 records
                     .iter()
                     .filter(|rec| !r.owned_only || Some(rec.owner.as_str()) == me)
@@ -562,43 +562,44 @@ fn returns_value(
 
 /// `{credential}`, `{credential.<part>}`, `{user.<field>}`, `{path.<param>}`: a string that is
 /// exactly one of these is replaced by the value it names.
-fn substitute(value: &serde_json::Value, scope: &Scope<'_>) -> J {
-    use serde_json::Value;
+fn substitute(value: &Value, scope: &Scope<'_>) -> Value {
     match value {
         Value::String(s) => match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => placeholder(name, scope).unwrap_or_else(|| J::Str(s.clone())),
-            None => J::Str(s.clone()),
+            Some(name) => placeholder(name, scope).unwrap_or_else(|| value.clone()),
+            None => value.clone(),
         },
-        Value::Array(items) => J::Arr(items.iter().map(|v| substitute(v, scope)).collect()),
-        Value::Object(map) => J::Obj(map.iter().map(|(k, v)| (k.clone(), substitute(v, scope))).collect()),
-        other => J::from_value(other),
+        Value::Array(items) => Value::Array(items.iter().map(|v| substitute(v, scope)).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), substitute(v, scope))).collect())
+        }
+        other => other.clone(),
     }
 }
 
 /// The value a placeholder names, or `None` when it names nothing (then it is plain text).
 #[must_use]
-fn placeholder(name: &str, scope: &Scope<'_>) -> Option<J> {
+fn placeholder(name: &str, scope: &Scope<'_>) -> Option<Value> {
     let (head, part) = crate::content::lab_app::split_placeholder(name);
     match head {
-        "credential" => Some(scope.credential.as_ref().map_or(J::Null, |c| c.value(part))),
+        "credential" => Some(scope.credential.as_ref().map_or(Value::Null, |c| c.value(part))),
         "user" => {
             let user = user_object(scope.user?);
             user.get(part?).cloned()
         }
         "path" => {
-            scope.params.iter().find(|(k, _)| Some(k.as_str()) == part).map(|(_, v)| J::str(v.as_str()))
+            scope.params.iter().find(|(k, _)| Some(k.as_str()) == part).map(|(_, v)| Value::from(v.as_str()))
         }
         _ => None,
     }
 }
 
 /// `response_model`: only the model's fields, in the model's order (lists element by element).
-fn filter(body: &J, fields: &[String]) -> J {
+fn filter(body: &Value, fields: &[String]) -> Value {
     match body {
-        J::Arr(items) => J::Arr(items.iter().map(|i| filter(i, fields)).collect()),
-        J::Obj(_) => {
-            J::Obj(fields.iter().map(|f| (f.clone(), body.get(f).cloned().unwrap_or(J::Null))).collect())
-        }
+        Value::Array(items) => Value::Array(items.iter().map(|i| filter(i, fields)).collect()),
+        Value::Object(map) => Value::Object(
+            fields.iter().map(|f| (f.clone(), map.get(f).cloned().unwrap_or(Value::Null))).collect(),
+        ),
         other => other.clone(),
     }
 }

@@ -16,7 +16,6 @@ use crate::lab::app::Req;
 use crate::lab::config::LabConfig;
 use crate::lab::fastapi::{HttpException, Resp, missing_field, pattern_mismatch};
 use crate::lab::form::{self, FormError};
-use crate::lab::json::J;
 use crate::lab::pyish::py_split_ws;
 use crate::lab::tokens::{self, Claims};
 use crate::lab::trace::{Actor, Outcome, TraceStage, Tracer};
@@ -184,7 +183,7 @@ pub fn run(
     let mut claims = Claims::login(&user.username, &scopes, &user.role, tokens::now());
     claims.exp = Some(tokens::now() + minutes * 60);
     match tokens::mint(&claims, &cfg.secret) {
-        Ok(token) => handler(t, &J::obj([("access_token", J::Str(token)), ("token_type", J::str("bearer"))])),
+        Ok(token) => handler(t, &serde_json::json!({ "access_token": token, "token_type": "bearer" })),
         Err(e) => {
             // Only reachable if HMAC itself fails.
             t.emit(

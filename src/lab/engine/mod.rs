@@ -142,30 +142,39 @@ impl AppSet {
     /// The routes one request may reach: one app's (`Some(id)`), or every route of the apps
     /// marked `in_demo`, the first declaration of a method and path winning.
     pub fn routes<'a>(&'a self, app: Option<&str>, vulnerable: bool) -> Vec<(&'a Variant, &'a Route)> {
+        self.route_indices(app, vulnerable).iter().map(|&at| self.resolve(at, vulnerable)).collect()
+    }
+
+    /// [`AppSet::routes`] as (app, route) indices, which outlive the borrow of `self`.
+    fn route_indices(&self, app: Option<&str>, vulnerable: bool) -> Vec<(usize, usize)> {
         match app {
             Some(id) => self
-                .get(id)
-                .map(|a| {
-                    let v = a.variant(vulnerable);
-                    v.routes.iter().map(|r| (v, r)).collect()
-                })
+                .apps
+                .iter()
+                .position(|a| a.id == id)
+                .map(|i| (0..self.apps[i].variant(vulnerable).routes.len()).map(|r| (i, r)).collect())
                 .unwrap_or_default(),
             None => {
-                let mut out: Vec<(&Variant, &Route)> = Vec::new();
-                for a in self.apps.iter().filter(|a| a.fixed.spec.in_demo) {
-                    let v = a.variant(vulnerable);
-                    for r in &v.routes {
-                        if !out
-                            .iter()
-                            .any(|(_, o)| o.spec.method == r.spec.method && o.spec.path == r.spec.path)
-                        {
-                            out.push((v, r));
+                let mut out: Vec<(usize, usize)> = Vec::new();
+                for (i, a) in self.apps.iter().enumerate().filter(|(_, a)| a.fixed.spec.in_demo) {
+                    for (j, r) in a.variant(vulnerable).routes.iter().enumerate() {
+                        let seen = out.iter().any(|&at| {
+                            let (_, o) = self.resolve(at, vulnerable);
+                            o.spec.method == r.spec.method && o.spec.path == r.spec.path
+                        });
+                        if !seen {
+                            out.push((i, j));
                         }
                     }
                 }
                 out
             }
         }
+    }
+
+    fn resolve(&self, (app, route): (usize, usize), vulnerable: bool) -> (&Variant, &Route) {
+        let v = self.apps[app].variant(vulnerable);
+        (v, &v.routes[route])
     }
 
     /// The spec of what is served: one app (or its twin), or the all-in-one demo as one app
@@ -208,6 +217,29 @@ impl AppSet {
     #[must_use]
     pub fn cors(&self, app: &str, vulnerable: bool) -> Option<&CorsSpec> {
         self.get(app).and_then(|a| a.variant(vulnerable).spec.cors.as_ref())
+    }
+}
+
+/// The routes one configuration serves ([`AppSet::routes`]), worked out once when the server
+/// starts instead of per request.
+#[derive(Debug)]
+pub struct RouteTable {
+    apps: Arc<AppSet>,
+    vulnerable: bool,
+    /// (app, route) indices into `apps`, in matching order.
+    entries: Vec<(usize, usize)>,
+}
+
+impl RouteTable {
+    #[must_use]
+    pub fn new(apps: Arc<AppSet>, app: Option<&str>, vulnerable: bool) -> Self {
+        let entries = apps.route_indices(app, vulnerable);
+        Self { apps, vulnerable, entries }
+    }
+
+    /// The routes, in matching order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Variant, &Route)> + Clone {
+        self.entries.iter().map(|&at| self.apps.resolve(at, self.vulnerable))
     }
 }
 

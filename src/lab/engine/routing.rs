@@ -50,9 +50,11 @@ fn matches(route: &Route, path: &str) -> Option<Vec<(String, String)>> {
     })
 }
 
+/// Routes one request over `routes`, in their matching order (iterated twice at most: the match,
+/// then the slash-toggled path for a redirect).
 pub fn route<'a>(
     cfg: &LabConfig,
-    routes: &[(&'a Variant, &'a Route)],
+    mut routes: impl Iterator<Item = (&'a Variant, &'a Route)> + Clone,
     req: &Req,
     t: &mut Tracer,
 ) -> Routed<'a> {
@@ -80,7 +82,7 @@ pub fn route<'a>(
         return Routed::Answer(Resp::method_not_allowed("GET, HEAD"));
     }
     let mut partial: Option<&Route> = None;
-    for (variant, r) in routes {
+    for (variant, r) in routes.clone() {
         let Some(params) = matches(r, &req.path) else { continue };
         if r.spec.method == req.method {
             t.emit(
@@ -113,7 +115,7 @@ pub fn route<'a>(
         } else {
             format!("{}/", req.path)
         };
-        if builtin(&other).is_some() || routes.iter().any(|(_, r)| matches(r, &other).is_some()) {
+        if builtin(&other).is_some() || routes.any(|(_, r)| matches(r, &other).is_some()) {
             let location = quote(&redirect_url(cfg, req, &other), ":/%#?=@[]!$&'()*+,;");
             t.emit(
                 TraceStage::Receive,
@@ -253,7 +255,7 @@ mod tests {
         let apps = AppSet::shipped();
         let routes = apps.routes(None, false);
         let mut t = Tracer::new(None, "t".into());
-        match route(cfg, &routes, req, &mut t) {
+        match route(cfg, routes.iter().copied(), req, &mut t) {
             Routed::Answer(r) => r.header("location").map(str::to_owned),
             Routed::Endpoint { .. } | Routed::Builtin(_) => None,
         }
