@@ -184,23 +184,56 @@ fn py(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
-/// The request as a pytest test with FastAPI's `TestClient` against the reference apps; with an
-/// outcome, it asserts what the demo API answered (the same as real FastAPI).
+/// The generated program of the app that answered a request, for a self-contained test.
+pub struct Standalone<'a> {
+    /// `lab --code APP`'s output: the whole FastAPI app, defining `app` (and `SECRET_KEY` when
+    /// it issues JWTs).
+    pub source: &'a str,
+    /// The request's bearer JWT was signed by the lab with its per-run secret, which never
+    /// leaves the lab: the test signs the same claims with the program's own `SECRET_KEY`
+    /// instead. (A token forged on purpose, with another key, `alg: none` or tampered claims,
+    /// is kept as it was: it fails under any secret.)
+    pub resign_jwt: bool,
+}
+
+/// The request as a pytest test with FastAPI's `TestClient`, asserting the answer it got.
+/// With `standalone`, the file holds the app itself and runs as is (`pip install fastapi
+/// httpx pyjwt python-multipart pytest`, then `pytest file.py`); without, it imports the
+/// reference app from the reference apps' `apps.py`.
 #[must_use]
-pub fn as_testclient(p: &Prepared, outcome: Option<&Outcome>) -> String {
-    let app = reference_app(&p.target);
-    let mut out = format!(
-        "from fastapi.testclient import TestClient\n\nfrom apps import {app}\n\nclient = TestClient({app})\n\n\ndef test_request():\n"
-    );
+pub fn as_testclient(p: &Prepared, outcome: Option<&Outcome>, standalone: Option<&Standalone<'_>>) -> String {
+    let mut out = String::new();
+    let mut headers = p.headers.clone();
+    match standalone {
+        Some(program) => {
+            out.push_str(program.source.trim_end());
+            out.push_str("\n\n\n# --- the request the lab sent, as a test ---\n\n");
+            out.push_str("from fastapi.testclient import TestClient\n\nclient = TestClient(app)\n\n\n");
+            let resigned = if program.resign_jwt { resign(&mut headers) } else { None };
+            out.push_str("def test_request():\n");
+            if let Some(claims) = resigned {
+                out.push_str(&format!(
+                    "    # Signed here with the app's SECRET_KEY: the lab's own secret never leaves the lab.\n    token = jwt.encode({claims}, SECRET_KEY, algorithm=ALGORITHM)\n"
+                ));
+            }
+        }
+        None => {
+            let app = reference_app(&p.target);
+            out.push_str(&format!(
+                "from fastapi.testclient import TestClient\n\nfrom apps import {app}\n\nclient = TestClient({app})\n\n\ndef test_request():\n"
+            ));
+        }
+    }
     out.push_str(&format!(
         "    response = client.request(\n        {},\n        {},\n",
         py(&p.method),
         py(&p.target)
     ));
-    if !p.headers.is_empty() {
+    if !headers.is_empty() {
         out.push_str("        headers=[\n");
-        for (name, value) in &p.headers {
-            out.push_str(&format!("            ({}, {}),\n", py(name), py(value)));
+        for (name, value) in &headers {
+            let value = if value == RESIGNED { "f\"Bearer {token}\"".to_owned() } else { py(value) };
+            out.push_str(&format!("            ({}, {value}),\n", py(name)));
         }
         out.push_str("        ],\n");
     }
@@ -221,6 +254,22 @@ pub fn as_testclient(p: &Prepared, outcome: Option<&Outcome>) -> String {
         None => out.push_str("    print(response.status_code, response.headers, response.text)\n"),
     }
     out
+}
+
+/// Marks the Authorization header whose token the test signs itself.
+const RESIGNED: &str = "\u{0}resigned";
+
+/// Replaces a bearer JWT in `headers` by the marker and returns its claims as a Python dict
+/// literal (JSON objects are Python dicts; `true`/`false`/`null` do not occur in lab claims
+/// but are mapped anyway).
+fn resign(headers: &mut [(String, String)]) -> Option<String> {
+    let (_, value) = headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("authorization"))?;
+    let token = value.strip_prefix("Bearer ")?;
+    let decoded = crate::lab::workbench::decode(token)?;
+    let claims = serde_json::to_string(&decoded.claims).ok()?;
+    let claims = claims.replace(":true", ":True").replace(":false", ":False").replace(":null", ":None");
+    *value = RESIGNED.to_owned();
+    Some(claims)
 }
 
 #[cfg(test)]
@@ -289,7 +338,7 @@ mod tests {
             body: br#"{"detail":"Incorrect username or password"}"#.to_vec(),
             elapsed: Duration::ZERO,
         };
-        let test = as_testclient(&p, Some(&o));
+        let test = as_testclient(&p, Some(&o), None);
         assert!(test.contains("from apps import jwt_app"), "{test}");
         assert!(test.contains("content=\"username=johndoe&password=secret\""), "{test}");
         assert!(test.contains("assert response.status_code == 401"), "{test}");
@@ -297,6 +346,6 @@ mod tests {
             test.contains(r#"assert response.text == "{\"detail\":\"Incorrect username or password\"}""#),
             "{test}"
         );
-        assert!(as_testclient(&p, None).contains("print(response.status_code"));
+        assert!(as_testclient(&p, None, None).contains("print(response.status_code"));
     }
 }

@@ -9,6 +9,7 @@
 //! lab's profile changes, and for none once the lab is closed.
 
 pub mod layout;
+pub mod program;
 pub mod state;
 pub mod table;
 pub mod update;

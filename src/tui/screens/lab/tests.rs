@@ -418,3 +418,73 @@ async fn copying_asks_the_runner_and_a_fallback_goes_to_the_terminal_too() {
     let effects = app.update(Action::Lab(LabMsg::Copied { notice: "copied".into(), osc52: None }));
     assert!(effects.is_empty());
 }
+
+/// The interpreter with FastAPI, PyJWT and httpx (`scripts/python-env`, which `.ci/run` runs).
+fn python_env() -> Option<std::path::PathBuf> {
+    let python = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/python-env/bin/python");
+    let ok = std::process::Command::new(&python)
+        .args(["-c", "import fastapi, jwt, httpx"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some(python)
+}
+
+/// A copied TestClient test holds the app that answered and runs as is: each one is run with
+/// real FastAPI and must pass (the lab's answer is what FastAPI answers), including a JWT the
+/// lab signed with its own secret (signed again in the test) and a forged one (kept).
+#[tokio::test]
+async fn a_copied_testclient_test_is_self_contained_and_passes_under_real_fastapi() {
+    let Some(python) = python_env() else {
+        // Without the env this test proves nothing: say so where it is seen. CI makes the env.
+        eprintln!(
+            "SKIPPED: target/python-env with fastapi, jwt and httpx is missing (run scripts/python-env)"
+        );
+        return;
+    };
+    let mut app = lab_app(120, 40);
+    app.update(Action::Lab(LabMsg::ReplaySeed));
+    for credential in ["fresh-jwt", "wrong-key-jwt"] {
+        let request = LabRequest {
+            id: credential.into(),
+            label: credential.into(),
+            method: "GET".into(),
+            path: "/users/me".into(),
+            credential: Some(credential.into()),
+            ..LabRequest::default()
+        };
+        let profile = lab(&app).profile;
+        let _ = lab_mut(&mut app).push(request, None, false, profile);
+    }
+    answer_all(&mut app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let n = lab(&app).rows.len();
+    assert_eq!(n, 5);
+    let mut statuses = Vec::new();
+    for i in 0..n {
+        lab_mut(&mut app).selected = i;
+        statuses.push(lab(&app).rows[i].status());
+        let effects = app.update(Action::Lab(LabMsg::Copy(CopyFormat::TestClient)));
+        let text = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Lab(LabEffect::Copy { text, .. }) => Some(text.clone()),
+                _ => None,
+            })
+            .expect("a copy");
+        assert!(!text.contains("from apps import"), "self-contained: {text}");
+        assert!(text.contains("app = FastAPI()"), "the app itself: {text}");
+        let file = dir.path().join(format!("test_row{i}.py"));
+        std::fs::write(&file, format!("{text}\n\ntest_request()\nprint('passed')\n")).unwrap();
+        let out = std::process::Command::new(&python).arg(&file).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("passed"),
+            "row {i} ({:?}): {}\n{stdout}\n{}",
+            lab(&app).rows[i].label,
+            String::from_utf8_lossy(&out.stderr),
+            text
+        );
+    }
+    // The seed's 200, 401, 401; the re-signed fresh token 200; the forged one 401.
+    assert_eq!(statuses, vec![Some(200), Some(401), Some(401), Some(200), Some(401)]);
+}

@@ -114,7 +114,7 @@ impl LabState {
                 Vec::new()
             }
             LabMsg::ToggleVersion => toggle_version(self, ctx.notice),
-            LabMsg::Copy(format) => copy(self, format, ctx.notice),
+            LabMsg::Copy(format) => copy(self, format, ctx.catalog, ctx.notice),
             msg => {
                 self.form_or_workbench(msg, ctx);
                 Vec::new()
@@ -549,7 +549,7 @@ fn toggle_version(state: &mut LabState, notice: &mut Option<String>) -> Vec<Effe
     effects
 }
 
-fn copy(state: &LabState, format: CopyFormat, notice: &mut Option<String>) -> Vec<Effect> {
+fn copy(state: &LabState, format: CopyFormat, catalog: &Catalog, notice: &mut Option<String>) -> Vec<Effect> {
     let Some(row) = state.selected_row() else {
         *notice = Some(text::NO_SELECTION.to_owned());
         return Vec::new();
@@ -571,7 +571,11 @@ fn copy(state: &LabState, format: CopyFormat, notice: &mut Option<String>) -> Ve
     let text = match format {
         CopyFormat::Curl => crate::lab::client::as_curl(prepared, &base),
         CopyFormat::Httpie => crate::lab::client::as_httpie(prepared, &base),
-        CopyFormat::TestClient => crate::lab::client::as_testclient(prepared, outcome),
+        CopyFormat::TestClient => {
+            let source = super::program::standalone_source(catalog, row);
+            let program = source.as_ref().map(super::program::standalone);
+            crate::lab::client::as_testclient(prepared, outcome, program.as_ref())
+        }
     };
     vec![Effect::Lab(LabEffect::Copy { text, format })]
 }

@@ -8,42 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::content::Catalog;
-use crate::content::lab_app::LabApp;
 use crate::lab::codegen;
-use crate::tui::screens::lab::{LabState, Row};
+use crate::tui::screens::lab::LabState;
+use crate::tui::screens::lab::program::answered;
 use crate::tui::strings::lab as s;
 use crate::tui::theme::Theme;
-
-/// Which program answered a row: the lab app (with its lesson), which side, which route.
-struct Answered<'a> {
-    app: &'a LabApp,
-    lesson: &'a str,
-    vulnerable: bool,
-    route: Option<usize>,
-}
-
-fn answered<'a>(catalog: &'a Catalog, row: &Row) -> Option<Answered<'a>> {
-    let apps: Vec<(&str, &LabApp)> =
-        catalog.lessons.iter().flat_map(|l| l.lab_apps.iter().map(move |a| (l.id.as_str(), a))).collect();
-    let method = row.prepared.as_ref().map_or(row.request.method.as_str(), |p| p.method.as_str());
-    let path = row.events.iter().find(|e| e.check == "route").and_then(|e| e.vars.get("route"));
-    let (lesson, app, vulnerable) = match row.profile.app {
-        Some(sel) => {
-            let (lesson, app) = apps.get(usize::from(sel.index))?;
-            (*lesson, *app, sel.vulnerable)
-        }
-        // The all-in-one demo: the first app marked `in_demo` that declares the route.
-        None => {
-            let path = path?;
-            let (lesson, app) = apps
-                .iter()
-                .find(|(_, a)| a.in_demo && a.routes.iter().any(|r| r.method == method && &r.path == path))?;
-            (*lesson, *app, false)
-        }
-    };
-    let route = path.and_then(|p| app.routes.iter().position(|r| r.method == method && &r.path == p));
-    Some(Answered { app, lesson, vulnerable, route })
-}
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, catalog: &Catalog, state: &LabState) {
     let block = Block::default()
