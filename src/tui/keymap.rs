@@ -177,7 +177,7 @@ pub static BINDINGS: &[Binding] = &[
     // A page that names a lab scenario: `L` tries it there (and comes back here with Esc).
     b(S::PageLab, &[k('L')], Action::OpenLab, "L", "try this page in the live lab", 2),
     b(S::Reader, &[k('L')], Action::OpenLab, "L", "open this page's scenario in the live lab", 0),
-    // The live lab (see lab_screen).
+    // The live lab (see screens/lab).
     b(S::Lab, &[k('r')], Action::Lab(LabMsg::ReplaySeed), "r", "replay the seed", 1),
     b(S::Lab, &[ENTER], Action::Lab(LabMsg::Primary), "Enter", "send / run", 2),
     b(S::Lab, &[TAB], Action::FocusNext, "Tab", "next pane", 3),

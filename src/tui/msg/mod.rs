@@ -71,7 +71,7 @@ pub enum Action {
     EndQuiz,
     /// Reader: open the live lab on this page's scenario.
     OpenLab,
-    /// The live lab's intents and results (see `lab_screen`).
+    /// The live lab's intents and results (see `msg::lab` and `screens::lab`).
     Lab(LabMsg),
     /// A progress save failed (or succeeded again, with `None`).
     SaveResult(Option<String>),
