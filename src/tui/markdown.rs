@@ -4,7 +4,7 @@
 //! The writer also lays out the lesson's own structures (code with line numbers, diagrams kept
 //! verbatim, aligned tables), so the reader and `--plain` print the same document.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -110,14 +110,14 @@ impl Parse {
     }
 }
 
-/// Parses lesson Markdown (tables and strikethrough on) into blocks.
+/// Parses lesson Markdown (with `check`'s options: tables, strikethrough, task lists) into blocks.
 #[must_use]
 /// Long because it is one match over pulldown-cmark's events, an arm per event kind, all
 /// feeding the same open-block stack.
 pub fn parse(md: &str) -> Vec<Block> {
     let mut p = Parse::default();
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    for event in Parser::new_ext(md, options) {
+    // The same options `check` parses with, so both see the same document.
+    for event in Parser::new_ext(md, crate::content::markdown::options()) {
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph | Tag::Heading { .. } => {
@@ -247,6 +247,7 @@ pub fn parse(md: &str) -> Vec<Block> {
             Event::HardBreak => p.text("\n", Marks::default()),
             Event::Html(html) | Event::InlineHtml(html) => p.text(html.trim_end(), Marks::default()),
             Event::Rule => p.push_block(Block::Rule),
+            Event::TaskListMarker(done) => p.text(if done { "☑ " } else { "☐ " }, Marks::default()),
             _ => {}
         }
     }
@@ -886,6 +887,29 @@ mod tests {
         let mut w = Writer::plain();
         w.md(md);
         w.text()
+    }
+
+    #[test]
+    fn task_lists_render_as_boxes_as_check_reads_them() {
+        let text = plain("- [ ] rotate the key\n- [x] set an expiry\n");
+        assert!(text.contains("☐ rotate the key") && text.contains("☑ set an expiry"), "{text}");
+    }
+
+    #[test]
+    fn code_wraps_at_a_space_or_punctuation_not_mid_word() {
+        let w = styled("```\nresponse.headers[\"WWW-Authenticate\"] == \"Bearer\"\n```\n", 34);
+        let rows: Vec<String> =
+            w.lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>()).collect();
+        assert!(rows.len() >= 2, "{rows:?}");
+        assert!(rows.iter().any(|r| r.contains("WWW-Authenticate")), "the header name stays whole: {rows:?}");
+    }
+
+    #[test]
+    fn backticks_become_code_and_an_odd_one_stays() {
+        let spans = backticks("check `token == x` failed", Style::default(), Style::default().bold());
+        let text: Vec<&str> = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, vec!["check ", "token == x", " failed"]);
+        assert_eq!(backticks("a ` b", Style::default(), Style::default())[0].content, "a ` b");
     }
 
     #[test]
