@@ -256,7 +256,7 @@ fn ending(w: &mut Writer) {
     w.heading(s::END_HEADING, 2);
     let t = w.theme;
     for line in s::END_NEXT {
-        w.para(&[("• ".to_owned(), t.accent), ((*line).to_owned(), t.text)]);
+        w.wrap(&[((*line).to_owned(), t.text)], &[Span::styled("• ", t.accent)], &[Span::raw("  ")]);
     }
 }
 
