@@ -200,6 +200,7 @@ pub static BINDINGS: &[Binding] = &[
     b(S::Lab, &[k('v')], Action::Lab(LabMsg::ToggleVersion), "v", "switch FastAPI version and replay", 0),
     b(S::Lab, &[k('i')], Action::Lab(LabMsg::Pane(Pane::Inspector)), "i", "inspector", 0),
     b(S::Lab, &[k('t')], Action::Lab(LabMsg::Pane(Pane::Trace)), "t", "flow and trace", 0),
+    b(S::Lab, &[k('$')], Action::Lab(LabMsg::Pane(Pane::Tracker)), "$", "variable tracker", 0),
     b(S::Lab, &[k('V')], Action::Lab(LabMsg::Pane(Pane::Compare)), "V", "vulnerable vs fixed", 0),
     b(S::Lab, &[k('w')], Action::Lab(LabMsg::LoadToken), "w", "token workbench (loads the row's token)", 0),
     b(S::Lab, &[k('1')], Action::Lab(LabMsg::Digit(1)), "1-3", "pick a comparison / edit a claim", 0),

@@ -36,7 +36,7 @@ pub const DETAIL_ANSWER: &str = "answer";
 pub const DETAIL_BET: &str = "your bet";
 pub const DETAIL_FLOW: &str = "flow";
 pub const DETAIL_SENT: &str = "sent";
-pub const DETAIL_KEYS: &str = "t flow and trace · i raw request and answer · w token workbench · ? all keys";
+pub const DETAIL_KEYS: &str = "t flow · $ variables · i raw request and answer · w token workbench · ? keys";
 
 pub const COMPOSE_ROUTE: &str = "route";
 pub const COMPOSE_CREDENTIAL: &str = "credential";
