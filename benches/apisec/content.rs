@@ -23,7 +23,8 @@ pub fn measure(ctx: &mut Ctx) {
 fn shipped(ctx: &mut Ctx) {
     // What start-up uses (the catalog build.rs made), and a parse of the same embedded files at
     // run time (what start-up did before, and what `check` still does), in the same run.
-    let ways: [(&str, fn() -> Result<content::Catalog, content::ContentErrors>); 2] = [
+    type Load = fn() -> Result<content::Catalog, content::ContentErrors>;
+    let ways: [(&str, Load); 2] = [
         ("load shipped, prebuilt at build time", content::load_embedded),
         ("parse shipped at run time", || content::load(&[Source::Embedded])),
     ];
