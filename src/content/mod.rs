@@ -7,6 +7,9 @@
 //! (`markdown`) → typed deserialize; then cross-file semantic checks (`check`). A clean file
 //! skips the syntax check and the positions (one libyaml parse; positions on demand), files are
 //! parsed in parallel.
+//!
+//! The shipped content goes through that pipeline once, in `build.rs`: [`load_embedded`] decodes
+//! the catalog it wrote ([`prebuilt`]); `check` still parses the embedded files for its messages.
 
 pub mod catalog;
 pub mod check;
