@@ -21,32 +21,42 @@ pub fn measure(ctx: &mut Ctx) {
 }
 
 fn shipped(ctx: &mut Ctx) {
-    match content::load_embedded() {
-        Ok(catalog) => {
-            let n = ctx.mode.pick(200, 5);
-            let samples: Vec<Duration> = (0..n)
-                .map(|_| {
-                    let t = Instant::now();
-                    let loaded = content::load_embedded();
-                    let d = t.elapsed();
-                    assert!(loaded.is_ok(), "the embedded content loaded once, then failed");
-                    d
-                })
-                .collect();
-            let questions: usize = catalog.quizzes.iter().map(|q| q.questions.len()).sum();
-            ctx.report.timing(
-                GROUP,
-                &format!(
-                    "load shipped ({} lessons, {questions} questions), in process",
-                    catalog.lessons.len()
-                ),
-                &samples,
-                None,
-            );
+    // What start-up uses (the catalog build.rs made), and a parse of the same embedded files at
+    // run time (what start-up did before, and what `check` still does), in the same run.
+    type Load = fn() -> Result<content::Catalog, content::ContentErrors>;
+    let ways: [(&str, Load); 2] = [
+        ("load shipped, prebuilt at build time", content::load_embedded),
+        ("parse shipped at run time", || content::load(&[Source::Embedded])),
+    ];
+    for (what, load) in ways {
+        match load() {
+            Ok(catalog) => {
+                let n = ctx.mode.pick(200, 5);
+                let samples: Vec<Duration> = (0..n)
+                    .map(|_| {
+                        let t = Instant::now();
+                        let loaded = load();
+                        let d = t.elapsed();
+                        assert!(loaded.is_ok(), "the embedded content loaded once, then failed");
+                        d
+                    })
+                    .collect();
+                let questions: usize = catalog.quizzes.iter().map(|q| q.questions.len()).sum();
+                ctx.report.timing(
+                    GROUP,
+                    &format!("{what} ({} lessons, {questions} questions), in process", catalog.lessons.len()),
+                    &samples,
+                    (what.contains("prebuilt")).then(|| {
+                        let median = stats::summarize(&samples).map(|s| s.median).unwrap_or_default();
+                        Target::at_most("median", median, Duration::from_millis(1))
+                    }),
+                );
+            }
+            Err(e) => ctx.report.not_available(
+                &format!("content: {what}"),
+                &format!("the embedded content does not load: {e}"),
+            ),
         }
-        Err(e) => ctx
-            .report
-            .not_available("content: load shipped", &format!("the embedded content does not load: {e}")),
     }
     let n = ctx.mode.pick(20, 3);
     match time_check(ctx.bin, None, n) {

@@ -62,6 +62,7 @@ pub fn launch(ctx: &Ctx, data: &std::path::Path) -> Result<(Pty, Duration), Stri
 pub fn first_frame(ctx: &mut Ctx) {
     let runs = ctx.mode.pick(25, 3);
     let mut samples = Vec::with_capacity(runs);
+    let mut anchors = [Anchor::new(AnchorKind::Vimtutor), Anchor::new(AnchorKind::VimOnTutor)];
     for _ in 0..runs {
         let Ok(data) = tempfile::tempdir() else {
             ctx.report.not_available("tui: first frame", "no temporary directory");
@@ -77,6 +78,10 @@ pub fn first_frame(ctx: &mut Ctx) {
                 return;
             }
         }
+        // Interleaved with our runs, so all see the same moments of a shared machine.
+        for anchor in &mut anchors {
+            anchor.run_once();
+        }
     }
     let median = stats::summarize(&samples).map(|s| s.median).unwrap_or_default();
     ctx.report.timing(
@@ -85,7 +90,142 @@ pub fn first_frame(ctx: &mut Ctx) {
         &samples,
         Some(Target::at_most("median", median, Duration::from_millis(20))),
     );
+    for anchor in &anchors {
+        anchor.report(ctx, median);
+    }
     spawn_floor(ctx, runs);
+}
+
+/// What the top and the last line of vimtutor's first screen (80×24) say: its frame is complete.
+const VIMTUTOR_MARKERS: &[&str] = &["V I M   T u t o r", "completely fills the screen."];
+
+/// The classic terminal tutorial, started in the same run. Issue 16's goal is a first frame in at
+/// most 0.8× vimtutor's; vim alone on the tutor's copy (vimtutor's last step, without its shell
+/// script and the vim that makes the copy) is shown as the stricter reference.
+#[derive(Clone, Copy)]
+enum AnchorKind {
+    Vimtutor,
+    VimOnTutor,
+}
+
+impl AnchorKind {
+    fn name(self) -> &'static str {
+        match self {
+            AnchorKind::Vimtutor => "vimtutor",
+            AnchorKind::VimOnTutor => "vim on the tutor file",
+        }
+    }
+}
+
+struct Anchor {
+    kind: AnchorKind,
+    samples: Vec<Duration>,
+    failure: Option<String>,
+}
+
+impl Anchor {
+    fn new(kind: AnchorKind) -> Anchor {
+        let failure = match which(if matches!(kind, AnchorKind::Vimtutor) { "vimtutor" } else { "vim" }) {
+            Some(_) => None,
+            None => Some("vim is not installed (apt-get install vim)".to_owned()),
+        };
+        Anchor { kind, samples: Vec::new(), failure }
+    }
+
+    fn run_once(&mut self) {
+        if self.failure.is_some() {
+            return;
+        }
+        match anchor_first_frame(self.kind) {
+            Ok(took) => self.samples.push(took),
+            Err(e) => self.failure = Some(e),
+        }
+    }
+
+    fn report(&self, ctx: &mut Ctx, ours: Duration) {
+        let name = self.kind.name();
+        if let Some(why) = &self.failure {
+            return ctx.report.not_available(&format!("tui: {name} first frame (anchor)"), why);
+        }
+        ctx.report.timing(
+            GROUP,
+            &format!("anchor: {name} to first complete frame (80×24)"),
+            &self.samples,
+            None,
+        );
+        let Some(theirs) = stats::summarize(&self.samples).map(|s| s.median) else { return };
+        let ratio = ours.as_secs_f64() / theirs.as_secs_f64().max(f64::MIN_POSITIVE);
+        let target = matches!(self.kind, AnchorKind::Vimtutor)
+            .then(|| Target { text: "≤ 0.8".into(), met: ratio <= 0.8 });
+        ctx.report.value(
+            GROUP,
+            &format!("first frame / {name}'s, same run (medians)"),
+            format!("{ratio:.2} ({} vs {})", stats::fmt(ours), stats::fmt(theirs)),
+            serde_json::json!({ "ratio": ratio, "ours_ms": stats::ms(ours), "anchor_ms": stats::ms(theirs) }),
+            target,
+        );
+    }
+}
+
+/// Time to the anchor's complete first screen, in a fresh temp dir. `vimtutor en`: the English
+/// tutor without a locale lookup that can stop at a "Press ENTER" prompt. `vim`: the command
+/// vimtutor runs last, on a copy of the same file.
+fn anchor_first_frame(kind: AnchorKind) -> Result<Duration, String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("no temporary directory: {e}"))?;
+    let tmp = dir.path().to_string_lossy().into_owned();
+    let copy = dir.path().join("tutor");
+    let copy_s = copy.to_string_lossy().into_owned();
+    let (program, args): (&str, Vec<&str>) = match kind {
+        AnchorKind::Vimtutor => ("vimtutor", vec!["en"]),
+        AnchorKind::VimOnTutor => {
+            let tutor = tutor_file().ok_or("no vim tutor file under /usr/share/vim/vim*/tutor/")?;
+            std::fs::copy(&tutor, &copy).map_err(|e| format!("cannot copy {}: {e}", tutor.display()))?;
+            ("vim", vec!["-f", "-u", "NONE", "-c", "set nocp showcmd", copy_s.as_str()])
+        }
+    };
+    let mut pty = Pty::spawn_watching(
+        program,
+        &args,
+        &[("TMPDIR", tmp.as_str())],
+        dir.path(),
+        ROWS,
+        COLS,
+        Some(Box::new(|s: &vt100::Screen| {
+            let text = s.contents();
+            VIMTUTOR_MARKERS.iter().all(|m| text.contains(m))
+        })),
+    )
+    .map_err(|e| format!("cannot start {program} in a pseudo-terminal: {e}"))?;
+    let took = pty.watched(WAIT).map(|at| at.saturating_duration_since(pty.spawned));
+    let screen = pty.text();
+    // Quit vim itself (killing vimtutor's shell script would leave vim to the SIGHUP).
+    let _ = pty.send(b"\x1b:qa!\r");
+    if pty.wait_exit(Duration::from_secs(2)).is_none() {
+        pty.kill();
+    }
+    took.ok_or_else(|| {
+        let said = screen.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" / ");
+        format!(
+            "{program}'s first screen ({VIMTUTOR_MARKERS:?}) did not appear within {WAIT:?}; screen: {said}"
+        )
+    })
+}
+
+/// The English tutor vimtutor copies (`$VIMRUNTIME/tutor/tutor`), of the newest vim installed.
+fn tutor_file() -> Option<std::path::PathBuf> {
+    let mut dirs: Vec<_> = std::fs::read_dir("/usr/share/vim")
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("vim")))
+        .collect();
+    dirs.sort();
+    dirs.into_iter().rev().map(|d| d.join("tutor/tutor")).find(|p| p.is_file())
+}
+
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| p.is_file())
 }
 
 /// The same spawn and screen parsing for a program that does nothing but print one line

@@ -43,8 +43,12 @@ pub fn sources(cli: &Cli) -> Result<Vec<Source>, Error> {
     }
 }
 
-/// Loads the content the command line names.
+/// Loads the content the command line names: `--content` directories are parsed now, the shipped
+/// content was parsed and checked when the program was built (`content::load_embedded`).
 pub fn catalog(cli: &Cli) -> Result<Catalog, Error> {
+    if cli.content.is_empty() {
+        return Ok(content::load_embedded()?);
+    }
     require_dirs(&cli.content)?;
     Ok(content::load(&sources(cli)?)?)
 }

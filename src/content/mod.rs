@@ -7,7 +7,11 @@
 //! (`markdown`) → typed deserialize; then cross-file semantic checks (`check`). A clean file
 //! skips the syntax check and the positions (one libyaml parse; positions on demand), files are
 //! parsed in parallel.
+//!
+//! The shipped content goes through that pipeline once, in `build.rs`: [`load_embedded`] decodes
+//! the catalog it wrote ([`prebuilt`]); `check` still parses the embedded files for its messages.
 
+pub mod catalog;
 pub mod check;
 pub mod error;
 pub mod lab_app;
@@ -15,6 +19,7 @@ pub mod lab_check;
 pub mod load;
 pub mod locate;
 pub mod markdown;
+pub mod prebuilt;
 pub mod samples;
 pub mod schema;
 pub mod source;
@@ -22,41 +27,11 @@ pub mod suggest;
 pub mod validate;
 pub mod version;
 
+pub use catalog::Catalog;
 pub use error::{ContentError, ContentErrors};
 pub use load::Report;
 pub use schema::*;
 pub use source::Source;
-
-/// Everything the program teaches: the lessons and quizzes of one or more sources.
-#[derive(Debug, Clone, Default)]
-pub struct Catalog {
-    pub lessons: Vec<Lesson>,
-    pub quizzes: Vec<Quiz>,
-}
-
-impl Catalog {
-    #[must_use]
-    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
-        self.lessons.iter().find(|l| l.id == id)
-    }
-
-    #[must_use]
-    pub fn quiz(&self, id: &str) -> Option<&Quiz> {
-        self.quizzes.iter().find(|q| q.id == id)
-    }
-
-    /// The first quiz of a kind (the shipped content has one of each).
-    #[must_use]
-    pub fn quiz_of_kind(&self, kind: QuizKind) -> Option<&Quiz> {
-        self.quizzes.iter().find(|q| q.kind == kind)
-    }
-
-    /// Finds a lab scenario by id in any lesson.
-    #[must_use]
-    pub fn scenario(&self, id: &str) -> Option<&LabScenario> {
-        self.lessons.iter().find_map(|l| l.scenario(id))
-    }
-}
 
 /// Loads and checks every source; with several sources, ids must be unique across all of them.
 pub fn load(sources: &[Source]) -> Result<Catalog, ContentErrors> {
@@ -69,7 +44,8 @@ pub fn check(sources: &[Source]) -> Report {
     load::check_all(sources)
 }
 
-/// The content compiled into the binary.
+/// The content compiled into the binary, as `build.rs` parsed and checked it (no YAML is
+/// parsed here: see [`prebuilt`]). `load(&[Source::Embedded])` parses the same files at run time.
 pub fn load_embedded() -> Result<Catalog, ContentErrors> {
-    load::load_all(&[Source::Embedded])
+    prebuilt::shipped()
 }

@@ -36,16 +36,18 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
     let resumes = spawn_resume_task(resume_tx);
     // Lab results and trace events: bounded, so a bursting lab waits instead of growing a queue.
     let (lab_tx, mut lab_rx) = mpsc::channel::<Action>(runner::QUEUE);
-    let apps = std::sync::Arc::new(crate::lab::engine::AppSet::for_content(&app.catalog));
-    let mut lab = LabRunner::spawn(lab_tx, apps);
-    if let Some(Effect::Lab(serve)) = app.serve() {
-        lab.run(serve);
-    }
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let terminal = guard.terminal()?;
     terminal.draw(|f| frame::render(f, &app))?;
     app.dirty = false;
+    // Compiling the lab's apps waits until the first frame is on screen: start-up shows the
+    // screen first (`lab` opened on its own starts its server a moment later, nothing is lost).
+    let apps = std::sync::Arc::new(crate::lab::engine::AppSet::for_content(&app.catalog));
+    let mut lab = LabRunner::spawn(lab_tx, apps);
+    if let Some(Effect::Lab(serve)) = app.serve() {
+        lab.run(serve);
+    }
     let result = loop {
         let action = tokio::select! {
             biased;
