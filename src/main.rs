@@ -1,5 +1,12 @@
 //! The `apisec-tutor` binary: parse, run, and print one friendly report on failure.
 
+
+/// mimalloc instead of the system allocator: `check` on a large pack spends a third of its time in
+/// malloc and free (thousands of small YAML values and strings per lesson, on every core), which
+/// mimalloc's per-thread heaps roughly halve (see docs/BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use std::io::Write;

@@ -19,7 +19,9 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<ExitCode, Error> {
     } else {
         super::content_roots(dirs)?.into_iter().map(Source::Dir).collect()
     };
-    let report = content::check(&sources);
+    // Not freed: the process ends right after this command, and freeing a large pack's catalog
+    // one small allocation at a time costs more than the OS reclaiming the pages at exit.
+    let report = std::mem::ManuallyDrop::new(content::check(&sources));
     let mut out = String::new();
     for e in &report.errors {
         out.push_str(&format!("{e}\n"));
@@ -102,45 +104,83 @@ fn run_scenarios(sources: &[Source], catalog: &content::Catalog) -> Result<Vec<C
     use crate::lab::engine::AppSet;
     use crate::lab::server;
 
-    let apps = Arc::new(AppSet::for_content(catalog));
-    let runtime = server::runtime()?;
-    let mut errors = Vec::new();
-    // The engine is deterministic in what `check` compares (status, detail, headers, stage), so a
-    // scenario identical to one already run (same app spec, same requests and expectations) has
-    // the same verdict: it is computed once and reported at every copy's own lines.
-    let mut verdicts: std::collections::HashMap<String, Vec<(FieldPath, String)>> =
-        std::collections::HashMap::new();
-    for lesson in &catalog.lessons {
-        for (si, s) in lesson.lab_scenarios.iter().enumerate() {
-            let spec =
-                s.app.as_deref().and_then(|id| apps.get(id)).map(|a| a.variant(s.vulnerable).spec.clone());
+    use rayon::prelude::*;
+
+    // Not freed either (see `run`): the compiled apps hold a copy of every lab app's spec.
+    let apps = std::mem::ManuallyDrop::new(Arc::new(AppSet::for_content(catalog)));
+    // Every scenario, with the key of what decides its verdict: the engine is deterministic in
+    // what `check` compares (status, detail, headers, stage), so a scenario identical to one
+    // already run (same app spec, same requests and expectations) has the same verdict, computed
+    // once and reported at every copy's own lines.
+    // An app's part of the key is its spec with the id left out: the id only names the app (no
+    // answer the engine gives contains it), so apps that differ only in name (the starter lab
+    // copied into several lessons) share verdicts. Serialized once per app, not per scenario.
+    let app_keys: std::collections::HashMap<(&str, bool), String> = apps
+        .apps
+        .iter()
+        .flat_map(|a| [(a, false), (a, true)])
+        .filter(|(a, vulnerable)| !vulnerable || a.vulnerable.is_some())
+        .map(|(a, vulnerable)| {
+            let mut spec = serde_json::to_value(&a.variant(vulnerable).spec).unwrap_or_default();
+            if let Some(id) = spec.get_mut("id") {
+                *id = serde_json::Value::Null;
+            }
+            ((a.id.as_str(), vulnerable), spec.to_string())
+        })
+        .collect();
+    let all: Vec<(&content::Lesson, usize, &content::LabScenario, String)> = catalog
+        .lessons
+        .iter()
+        .flat_map(|lesson| lesson.lab_scenarios.iter().enumerate().map(move |(si, s)| (lesson, si, s)))
+        .map(|(lesson, si, s)| {
+            let spec = s.app.as_deref().and_then(|id| app_keys.get(&(id, s.vulnerable)));
             let requests: Vec<_> = s
                 .requests
                 .iter()
                 .map(|r| (&r.method, &r.path, &r.headers, &r.form, &r.credential, &r.capture, &r.expect))
                 .collect();
-            let key = serde_json::to_string(&(&spec, &s.app.is_some(), &s.cors, &s.vulnerable, &requests))
+            let key = serde_json::to_string(&(spec, &s.app.is_some(), &s.cors, &s.vulnerable, &requests))
                 .unwrap_or_default();
-            let verdict = match verdicts.get(&key) {
-                Some(v) => v.clone(),
-                None => {
-                    let v = scenario_verdict(&runtime, &apps, s);
-                    verdicts.insert(key, v.clone());
-                    v
-                }
+            (lesson, si, s, key)
+        })
+        .collect();
+    let mut unique: Vec<(&String, &content::LabScenario)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (_, _, s, key) in &all {
+        if seen.insert(key) {
+            unique.push((key, s));
+        }
+    }
+    // The distinct scenarios run in parallel, one in-process runtime per worker thread.
+    let verdicts: std::collections::HashMap<&String, Vec<(FieldPath, String)>> = unique
+        .par_iter()
+        .map_init(server::runtime, |runtime, (key, s)| {
+            let verdict = match runtime {
+                Ok(rt) => scenario_verdict(rt, &apps, s),
+                Err(e) => vec![(FieldPath::root(), format!(" could not run: {e}"))],
             };
-            let at = FieldPath::root().key("lab_scenarios").index(si);
-            for (path, message) in verdict {
-                let full = FieldPath([at.0.clone(), path.0].concat());
-                let (file, line, col) = content::lab_check::locate(sources, &lesson.id, &full)
-                    .unwrap_or_else(|| (lesson.id.clone().into(), 1, 1));
-                errors.push(ContentError::new(file, line, col, format!("scenario `{}`{message}", s.id)));
-            }
+            (*key, verdict)
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for (lesson, si, s, key) in &all {
+        let at = FieldPath::root().key("lab_scenarios").index(*si);
+        for (path, message) in verdicts.get(key).into_iter().flatten() {
+            let full = FieldPath([at.0.clone(), path.0.clone()].concat());
+            let (file, line, col) = content::lab_check::locate(sources, &lesson.id, &full)
+                .unwrap_or_else(|| (lesson.id.clone().into(), 1, 1));
+            // The verdict may come from a copy of this scenario on a same-spec app: name this one's.
+            let message = message.replace(APP_NAME, s.app.as_deref().unwrap_or_default());
+            errors.push(ContentError::new(file, line, col, format!("scenario `{}`{message}", s.id)));
         }
     }
     errors.dedup_by(|a, b| a.to_string() == b.to_string());
     Ok(errors)
 }
+
+/// Stands for the scenario's app id in a verdict's messages (verdicts are shared by scenarios on
+/// apps that differ only in their id; each report names its own).
+const APP_NAME: &str = "\u{1}app\u{1}";
 
 /// What does not hold in one scenario, as (path inside the scenario, message).
 fn scenario_verdict(
@@ -177,11 +217,11 @@ fn scenario_verdict(
                     && e.outcome == crate::lab::Outcome::Fail
                     && e.vars.get("status").map(String::as_str) == Some("404")
             });
-            if let (Some(app), true) = (&s.app, unrouted) {
+            if let (Some(_), true) = (&s.app, unrouted) {
                 out.push((
                     root.key("requests").index(ri).key("path"),
                     format!(
-                        ", request `{}`: no route of `{app}` serves {} {} (FastAPI would answer 404)",
+                        ", request `{}`: no route of `{APP_NAME}` serves {} {} (FastAPI would answer 404)",
                         r.request.id, r.request.method, r.request.path
                     ),
                 ));

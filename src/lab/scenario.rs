@@ -20,7 +20,7 @@ pub fn config_for(base: LabConfig, scenario: &LabScenario) -> Result<LabConfig, 
             if base.apps.get(app).is_none() {
                 return Err(LabError::UnknownApp(app.clone()));
             }
-            let apps = Arc::new(base.apps.fresh());
+            let apps = Arc::new(base.apps.fresh_only(app));
             Ok(base.with_apps(apps).with_app(app.clone()).with_vulnerable(scenario.vulnerable))
         }
         None => {

@@ -64,6 +64,18 @@ pub struct CompiledApp {
 }
 
 impl CompiledApp {
+    /// The same app with empty rate-limit memory.
+    #[must_use]
+    pub fn fresh(&self) -> Self {
+        Self {
+            id: self.id.clone(),
+            fixed: self.fixed.fresh(),
+            vulnerable: self.vulnerable.as_ref().map(Variant::fresh),
+        }
+    }
+}
+
+impl CompiledApp {
     #[must_use]
     pub fn variant(&self, vulnerable: bool) -> &Variant {
         if vulnerable { self.vulnerable.as_ref().unwrap_or(&self.fixed) } else { &self.fixed }
@@ -97,11 +109,7 @@ impl AppSet {
         let mut set = Self::from_catalog(catalog);
         for app in &Self::shipped().apps {
             if set.get(&app.id).is_none() {
-                set.apps.push(CompiledApp {
-                    id: app.id.clone(),
-                    fixed: app.fixed.fresh(),
-                    vulnerable: app.vulnerable.as_ref().map(Variant::fresh),
-                });
+                set.apps.push(app.fresh());
             }
         }
         set
@@ -126,17 +134,15 @@ impl AppSet {
     /// The same apps with fresh rate-limit memory (a scenario run by `check` starts clean).
     #[must_use]
     pub fn fresh(&self) -> Self {
-        Self {
-            apps: self
-                .apps
-                .iter()
-                .map(|a| CompiledApp {
-                    id: a.id.clone(),
-                    fixed: a.fixed.fresh(),
-                    vulnerable: a.vulnerable.as_ref().map(Variant::fresh),
-                })
-                .collect(),
-        }
+        Self { apps: self.apps.iter().map(CompiledApp::fresh).collect() }
+    }
+
+    /// Only the app `id`, with fresh rate-limit memory: what a lab-app scenario runs against.
+    /// Copying just the one app keeps `check` linear in the number of lessons (copying every
+    /// app for every scenario made it quadratic).
+    #[must_use]
+    pub fn fresh_only(&self, id: &str) -> Self {
+        Self { apps: self.get(id).map(CompiledApp::fresh).into_iter().collect() }
     }
 
     /// The routes one request may reach: one app's (`Some(id)`), or every route of the apps
