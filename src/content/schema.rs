@@ -388,6 +388,21 @@ pub enum TraceStage {
     Respond,
 }
 
+impl TraceStage {
+    /// Its name in content and in the trace's JSON (the serde name).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TraceStage::Send => "send",
+            TraceStage::Receive => "receive",
+            TraceStage::Authenticate => "authenticate",
+            TraceStage::Authorize => "authorize",
+            TraceStage::Process => "process",
+            TraceStage::Respond => "respond",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExecutionSample {

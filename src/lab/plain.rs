@@ -22,7 +22,7 @@ pub struct Heading<'a> {
 }
 
 fn stage_name(row: &ExecRow) -> String {
-    serde_json::to_value(row.stopped_at).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    row.stopped_at.as_str().to_owned()
 }
 
 fn cors_name(cors: CorsMode) -> &'static str {

@@ -221,18 +221,6 @@ fn body_error(e: &axum::Error, t: &mut Tracer) -> Resp {
     resp
 }
 
-/// The name a stage has in the trace's JSON (its serde name).
-fn stage_name(stage: TraceStage) -> &'static str {
-    match stage {
-        TraceStage::Send => "send",
-        TraceStage::Receive => "receive",
-        TraceStage::Authenticate => "authenticate",
-        TraceStage::Authorize => "authorize",
-        TraceStage::Process => "process",
-        TraceStage::Respond => "respond",
-    }
-}
-
 fn respond_event(t: &mut Tracer, req: &Req, target: &str, resp: &Resp, started: Instant) {
     let status = resp.status.to_string();
     let detail = resp.detail().unwrap_or_default();
@@ -254,7 +242,7 @@ fn respond_event(t: &mut Tracer, req: &Req, target: &str, resp: &Resp, started: 
             ("detail", &detail),
             ("www_authenticate", www),
             ("body", &body),
-            ("stopped_at", stage_name(stage)),
+            ("stopped_at", stage.as_str()),
             ("stopped_by", by.label()),
             ("stopped_check", &check),
             ("handler", handler),
@@ -451,7 +439,7 @@ mod tests {
     fn stage_names_are_the_serde_names() {
         use TraceStage::*;
         for stage in [Send, Receive, Authenticate, Authorize, Process, Respond] {
-            assert_eq!(serde_json::to_value(stage).unwrap(), stage_name(stage));
+            assert_eq!(serde_json::to_value(stage).unwrap(), stage.as_str());
         }
     }
 

@@ -85,6 +85,17 @@ pub(crate) mod tests {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
+    /// Fails on any cell with a colour: what `NO_COLOR` promises.
+    pub(crate) fn assert_no_colour(backend: &TestBackend) {
+        for cell in backend.buffer().content() {
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (ratatui::style::Color::Reset, ratatui::style::Color::Reset),
+                "{cell:?}"
+            );
+        }
+    }
+
     /// Draws the app at its size and returns the backend for a snapshot.
     pub(crate) fn draw(app: &App) -> TestBackend {
         let mut term = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
@@ -180,13 +191,7 @@ pub(crate) mod tests {
         a.update(Action::Commit);
         let backend = draw(&a);
         insta::assert_snapshot!("reader_reveal_80x24_no_color", backend);
-        assert!(
-            backend
-                .buffer()
-                .content()
-                .iter()
-                .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
-        );
+        assert_no_colour(&backend);
         assert!(format!("{backend}").contains("✗ 401 Not authenticated"));
     }
 

@@ -253,11 +253,7 @@ mod tests {
         a.update(Action::Down);
         let backend = draw(&a);
         insta::assert_snapshot!("home_80x24_no_color", backend);
-        let buf = backend.buffer();
-        for cell in buf.content() {
-            assert_eq!(cell.fg, ratatui::style::Color::Reset, "{cell:?}");
-            assert_eq!(cell.bg, ratatui::style::Color::Reset, "{cell:?}");
-        }
+        crate::tui::frame::tests::assert_no_colour(&backend);
         assert!(format!("{backend}").contains("▶ Visual breakdown"));
     }
 }

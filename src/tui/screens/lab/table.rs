@@ -13,7 +13,6 @@ use ratatui::layout::Rect;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{LabState, Row, RowState};
-use crate::lab::trace::TraceStage;
 use crate::tui::strings::lab as s;
 
 /// One column of the table.
@@ -264,21 +263,9 @@ pub fn response_text(state: &LabState, row: &Row) -> String {
     }
 }
 
-#[must_use]
-pub fn stage_name(stage: TraceStage) -> &'static str {
-    match stage {
-        TraceStage::Send => "send",
-        TraceStage::Receive => "receive",
-        TraceStage::Authenticate => "authenticate",
-        TraceStage::Authorize => "authorize",
-        TraceStage::Process => "process",
-        TraceStage::Respond => "respond",
-    }
-}
-
 fn stage_text(row: &Row) -> String {
     match (&row.exec, &row.state) {
-        (Some(e), _) => stage_name(e.stopped_at).to_owned(),
+        (Some(e), _) => e.stopped_at.as_str().to_owned(),
         (None, RowState::Failed(_)) => "—".to_owned(),
         (None, _) => "…".to_owned(),
     }

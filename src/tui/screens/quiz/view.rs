@@ -175,10 +175,7 @@ mod tests {
         a.update(Action::Answer(wrong));
         let backend = draw(&a);
         insta::assert_snapshot!("quiz_wrong_80x24_no_color", backend);
-        for cell in backend.buffer().content() {
-            assert_eq!(cell.fg, ratatui::style::Color::Reset, "{cell:?}");
-            assert_eq!(cell.bg, ratatui::style::Color::Reset, "{cell:?}");
-        }
+        crate::tui::frame::tests::assert_no_colour(&backend);
         let screen = format!("{backend}");
         assert!(screen.contains("✓") && screen.contains("✗"), "{screen}");
     }

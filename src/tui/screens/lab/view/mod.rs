@@ -234,7 +234,7 @@ fn row_detail(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabS
         let (text, style) = if exec.handler_ran && exec.status < 400 {
             (s::WENT_THROUGH.to_owned(), t.good)
         } else {
-            (s::stopped(lab_table::stage_name(exec.stopped_at), &exec.stopped_by_text()), t.bad)
+            (s::stopped(exec.stopped_at.as_str(), &exec.stopped_by_text()), t.bad)
         };
         lines.push(Line::from(backticks(&text, style, t.inline_code)));
     }
@@ -271,9 +271,9 @@ fn flow_line(exec: &ExecRow, t: &'static Theme) -> Line<'static> {
             spans.push(Span::styled(" → ", t.dim));
         }
         let (text, style) = match mark {
-            StageMark::Passed => (format!("✓{}", lab_table::stage_name(*stage)), t.good),
-            StageMark::Stopped => (format!("✗{}", lab_table::stage_name(*stage)), t.bad),
-            _ => (lab_table::stage_name(*stage).to_owned(), t.dim),
+            StageMark::Passed => (format!("✓{}", stage.as_str()), t.good),
+            StageMark::Stopped => (format!("✗{}", stage.as_str()), t.bad),
+            _ => (stage.as_str().to_owned(), t.dim),
         };
         spans.push(Span::styled(text, style));
     }
@@ -339,7 +339,7 @@ fn flow(frame: &mut Frame<'_>, area: Rect, t: &'static Theme, state: &LabState, 
             let summary = if exec.handler_ran && exec.status < 400 {
                 s::WENT_THROUGH.to_owned()
             } else {
-                s::stopped(lab_table::stage_name(exec.stopped_at), &exec.stopped_by_text())
+                s::stopped(exec.stopped_at.as_str(), &exec.stopped_by_text())
             };
             let style = if exec.status < 400 { t.good } else { t.bad };
             lines.push(Line::from(backticks(&summary, style, t.inline_code)));
@@ -418,7 +418,7 @@ fn event_lines(row: &Row, t: &'static Theme, vars: bool) -> Vec<Line<'static>> {
         };
         out.push(Line::from(vec![
             Span::styled(format!("{mark} "), style),
-            Span::styled(format!("{:<12} ", lab_table::stage_name(e.stage)), t.accent),
+            Span::styled(format!("{:<12} ", e.stage.as_str()), t.accent),
             Span::styled(e.check.clone(), t.bold),
             Span::styled(format!(" [{}] ", e.by.label()), t.dim),
             Span::styled(e.message.clone(), t.text),
@@ -888,13 +888,7 @@ mod tests {
         app.update(Action::Lab(LabMsg::Pane(Pane::Trace)));
         let backend = draw(&app);
         insta::assert_snapshot!("lab_missing_token_80x24_no_color", backend);
-        assert!(
-            backend
-                .buffer()
-                .content()
-                .iter()
-                .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
-        );
+        crate::tui::frame::tests::assert_no_colour(&backend);
         assert!(format!("{backend}").contains("✗ Authenticate"));
     }
 
