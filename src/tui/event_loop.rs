@@ -51,12 +51,16 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
     let result = loop {
         let action = tokio::select! {
             biased;
+            // Signals first: after SIGHUP the terminal is gone, and crossterm's event reader
+            // (behind a global lock its waker thread keeps taking on a hung-up tty) can keep the
+            // loop waiting; a queued quit must not wait behind it. (Seen once in CI under load:
+            // the program outlived its closed terminal by the test's 20 s.)
+            Some(action) = rx.recv() => Some(action),
             event = events.next() => match event {
                 Some(Ok(event)) => to_action(&app, event),
                 Some(Err(e)) => break Err(TuiError::Terminal(e)),
                 None => break Ok(()),
             },
-            Some(action) = rx.recv() => Some(action),
             Some(()) = resume_rx.recv() => {
                 // Back from Ctrl-Z / SIGTSTP (`fg`): the shell put the terminal back in cooked
                 // mode on the main screen. Take it over again and repaint everything.
