@@ -29,6 +29,11 @@ fn to_action(app: &App, event: Event) -> Option<Action> {
 }
 
 /// Runs until the app asks to quit, a signal arrives, or input ends.
+///
+/// Queued signals are taken before the terminal's events: after SIGHUP the terminal is gone, and
+/// crossterm's event reader (behind a global lock its waker thread keeps taking on a hung-up tty)
+/// can keep the loop waiting. Seen once in CI under load: the program outlived its closed
+/// terminal by the test's 20 s.
 pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> Result<(), TuiError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let signals = spawn_signal_task(tx.clone());
@@ -51,10 +56,7 @@ pub async fn run(mut app: App, store: &mut Store, guard: &mut TerminalGuard) -> 
     let result = loop {
         let action = tokio::select! {
             biased;
-            // Signals first: after SIGHUP the terminal is gone, and crossterm's event reader
-            // (behind a global lock its waker thread keeps taking on a hung-up tty) can keep the
-            // loop waiting; a queued quit must not wait behind it. (Seen once in CI under load:
-            // the program outlived its closed terminal by the test's 20 s.)
+            // Signals first: a quit after SIGHUP must not wait on a gone terminal (see `run`).
             Some(action) = rx.recv() => Some(action),
             event = events.next() => match event {
                 Some(Ok(event)) => to_action(&app, event),
